@@ -1,0 +1,1 @@
+"""Click commands of ``kliping``, one module per area; ``clippings.cli`` collects them."""

@@ -1,0 +1,3 @@
+"""Placeholder until the classify commands land."""
+
+commands: list = []

@@ -1,0 +1,3 @@
+"""Placeholder until the crawl commands land."""
+
+commands: list = []

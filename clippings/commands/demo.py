@@ -1,0 +1,3 @@
+"""Placeholder until the demo commands land."""
+
+commands: list = []

@@ -1,0 +1,42 @@
+"""Option bundles shared by commands, so ``--db`` and ``--region`` mean the same everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from clippings.db import default_db_path
+from clippings.regions import Region, RegionError, load_region
+
+
+def db_option(func):
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"Berkas basis data SQLite (bawaan: $KLIPING_DB atau {default_db_path()}).",
+    )(func)
+
+
+def _load_region(ctx: click.Context, param: click.Parameter, value: str | None) -> Region | None:
+    if value is None:
+        return None
+    try:
+        return load_region(value)
+    except RegionError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def region_option(required: bool = True):
+    def decorator(func):
+        return click.option(
+            "--region",
+            "region",
+            required=required,
+            callback=_load_region,
+            help="Id wilayah (mis. kota-yogyakarta) atau path ke berkas YAML wilayah.",
+        )(func)
+
+    return decorator

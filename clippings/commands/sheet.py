@@ -1,0 +1,3 @@
+"""Placeholder until the sheet commands land."""
+
+commands: list = []

@@ -1,0 +1,206 @@
+"""The one SQLite database of a Kliping installation.
+
+Every table change goes through a numbered migration so an archive opened by a newer
+Kliping upgrades in place, and a migration that fails leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+DEFAULT_HOME = Path("var")
+
+migrations = Migrations("kliping")
+
+
+def default_db_path() -> Path:
+    """Where the database lives unless a command is told otherwise (``KLIPING_DB``)."""
+    return Path(os.environ.get("KLIPING_DB", DEFAULT_HOME / "kliping.db"))
+
+
+def open_db(path: str | Path | None = None, *, migrate: bool = True) -> Database:
+    """Open (and create or upgrade) the database with WAL and foreign keys on."""
+    path = Path(path) if path is not None else default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.enable_wal()
+    if migrate:
+        migrations.apply(db)
+    return db
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["sources"].create(
+        {
+            "id": int,
+            "region": str,
+            "name": str,
+            "url": str,
+            "kind": str,
+            "feeds": str,  # JSON list
+            "sitemaps": str,  # JSON list
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"url", "name"},
+    )
+    db["sources"].create_index(["region", "url"], unique=True)
+
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "canonical_url": str,
+            "title": str,
+            "body": str,
+            "published": str,  # ISO date, publisher-local
+            "published_text": str,  # the date as written on the page
+            "authors": str,  # JSON list
+            "publisher": str,
+            "rubric": str,
+            "caption": str,
+            "image_url": str,
+            "language": str,
+            "content_hash": str,
+            "raw_path": str,
+            "source_id": int,
+            "fetched_at": str,
+        },
+        pk="id",
+        not_null={"canonical_url", "title", "body", "content_hash"},
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db["articles"].create_index(["canonical_url"], unique=True)
+    db["articles"].create_index(["content_hash"], unique=True)
+    db["articles"].create_index(["published"])
+    db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="unicode61")
+
+    # One row per opinion about an article: the model's prediction and each desk
+    # decision are separate rows, so a correction never erases what the model said.
+    db["labels"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "region": str,
+            "origin": str,  # "model" or "desk"
+            "relevant": int,
+            "urusan": str,  # JSON list, primary first
+            "instansi": str,  # JSON list of OPD keys of the region, primary first
+            "nilai": str,
+            "sifat": str,
+            "tindak_lanjut": str,
+            "scores": str,  # JSON
+            "reasons": str,  # JSON
+            "model_version": str,
+            "created_by": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"article_id", "region", "origin"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["labels"].create_index(["article_id", "region", "origin"])
+
+    db["sheets"].create(
+        {
+            "id": int,
+            "region": str,
+            "date": str,
+            "version": int,
+            "previous_id": int,
+            "status": str,  # "draft" or "signed"
+            "html_path": str,
+            "pdf_path": str,
+            "sha256": str,  # of the signed PDF
+            "signer": str,
+            "signed_at": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"region", "date", "status"},
+        foreign_keys=[("previous_id", "sheets", "id")],
+    )
+    db["sheets"].create_index(["region", "date", "version"], unique=True)
+
+    db["sheet_items"].create(
+        {
+            "sheet_id": int,
+            "position": int,
+            "article_id": int,
+            "label_id": int,
+        },
+        pk=("sheet_id", "position"),
+        foreign_keys=[
+            ("sheet_id", "sheets", "id"),
+            ("article_id", "articles", "id"),
+            ("label_id", "labels", "id"),
+        ],
+    )
+
+    db["follow_ups"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "sheet_id": int,
+            "region": str,
+            "opd": str,
+            "tindak_lanjut": str,
+            "status": str,  # "terbuka", "dijawab", "selesai"
+            "due": str,
+            "answer": str,
+            "answered_by": str,
+            "answered_at": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"article_id", "region", "opd", "status"},
+        foreign_keys=[("article_id", "articles", "id"), ("sheet_id", "sheets", "id")],
+    )
+
+    db["users"].create(
+        {
+            "id": int,
+            "username": str,
+            "name": str,
+            "role": str,
+            "region": str,
+            "opd": str,
+            "password_hash": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"username", "role"},
+    )
+    db["users"].create_index(["username"], unique=True)
+
+    db["audit_log"].create(
+        {
+            "id": int,
+            "at": str,
+            "actor": str,
+            "action": str,
+            "object_type": str,
+            "object_id": str,
+            "detail": str,  # JSON
+        },
+        pk="id",
+        not_null={"at", "action"},
+    )
+
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "region": str,
+            "started_at": str,
+            "finished_at": str,
+            "stats": str,  # JSON
+        },
+        pk="id",
+    )
