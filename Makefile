@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 KLIPING := $(VENV)/bin/kliping
-# Debian packages: Pango for WeasyPrint's PDF output, poppler-utils for pdftotext/pdftoppm in tests.
-DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core poppler-utils
+# Debian packages: Pango and HarfBuzz-subset for WeasyPrint's PDF output, poppler-utils for pdftotext/pdftoppm in tests.
+DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 
 .PHONY: setup system-deps demo test bench lint clean
 
