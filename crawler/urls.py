@@ -1,0 +1,60 @@
+"""One spelling per article URL.
+
+The same story reaches the crawler as a feed link with ``utm_*`` parameters, a sitemap
+entry, an AMP page and a share link with ``fbclid``; counting it once needs one key.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from courlan import normalize_url
+from w3lib.url import canonicalize_url
+
+# Query parameters that only select the AMP rendering of the same article.
+_AMP_PARAMS = {"amp", "amp_markup", "outputtype"}
+# Trailing path segments of AMP variants: /berita/judul/amp/, /berita/judul/amp
+_AMP_PATH = re.compile(r"/amp/?$", re.IGNORECASE)
+
+
+def canonicalize(url: str) -> str:
+    """The key under which an article URL is deduplicated and stored.
+
+    Drops fragments, tracking parameters (``utm_*``, ``fbclid``, ``gclid``... as listed
+    by courlan) and AMP variants, lower-cases scheme and host, removes default ports,
+    sorts the query and removes a trailing slash (``/judul/`` and ``/judul`` are one page).
+    Raises ``ValueError`` for anything but an absolute http(s) URL.
+    """
+    url = fetch_url(url)
+    parts = urlsplit(url)
+    if len(parts.path) > 1 and parts.path.endswith("/"):
+        url = urlunsplit(
+            (parts.scheme, parts.netloc, parts.path.rstrip("/") or "/", parts.query, "")
+        )
+    return url
+
+
+def fetch_url(url: str) -> str:
+    """The URL to request: :func:`canonicalize` but with the path's trailing slash as given.
+
+    WordPress answers ``/judul`` with a redirect to ``/judul/``; keeping the publisher's
+    own spelling saves that extra request for every article.
+    """
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if k.lower() not in _AMP_PARAMS
+        ]
+    )
+    path = _AMP_PATH.sub("/", parts.path) or "/"
+    url = urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+    # courlan: scheme/host case, default ports, tracking parameters, path dots and slashes.
+    url = normalize_url(url)
+    # w3lib: percent-encoding and query order, the way Scrapy fingerprints requests.
+    return canonicalize_url(url, keep_fragments=False)
