@@ -14,6 +14,7 @@ from clippings import __version__
 COMMAND_MODULES = (
     "clippings.commands.region",
     "clippings.commands.crawl",
+    "clippings.commands.source",
     "clippings.commands.classify",
     "clippings.commands.sheet",
     "clippings.commands.demo",

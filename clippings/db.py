@@ -204,3 +204,66 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migrations()
+def m002_source_discovery(db: Database) -> None:
+    # What `kliping source add` found, so a crawl can use it and `source check` compare.
+    sources = db["sources"]
+    sources.add_column("language", str)
+    sources.add_column("wp_json", str)  # WordPress /wp-json/wp/v2/posts URL
+    sources.add_column("listing_pages", str)  # JSON list of section page URLs
+    sources.add_column("discovery", str)  # JSON: the whole Discovery, problems included
+    sources.add_column("discovered_at", str)
+    sources.add_column("updated_at", str)
+
+
+@migrations()
+def m004_print_clips(db: Database) -> None:
+    # Print and e-paper cuttings live in `articles` beside crawled stories, so the
+    # classifier, the sheet and the digest treat them alike; the scan is the record.
+    articles = db["articles"]
+    articles.add_column("kind", str, not_null_default="online")  # "online" or "cetak"
+    articles.add_column("scan_path", str)  # stored cutting image (PNG/JPEG)
+    articles.add_column("print_page", str)  # page as printed: "5", "A3", "Hal. 12"
+    articles.add_column("ocr_confidence", float)  # mean Tesseract word confidence, 0-100
+
+
+@migrations()
+def m003_desk_review(db: Database) -> None:
+    # The desk's pick for a day's sheet. Edits of rubric/headline/caption live here,
+    # next to the pick, so the article row stays exactly as crawled.
+    db["desk_selections"].create(
+        {
+            "id": int,
+            "region": str,
+            "date": str,
+            "group_by": str,  # NULL, "nilai" or "instansi"
+            "created_by": str,
+            "created_at": str,
+            "updated_by": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"region", "date"},
+    )
+    db["desk_selections"].create_index(["region", "date"], unique=True)
+    db["desk_items"].create(
+        {
+            "selection_id": int,
+            "article_id": int,
+            "position": int,
+            "rubric": str,  # NULL: as crawled
+            "headline": str,
+            "caption": str,
+            "note": str,  # printed under the item's table
+            "updated_by": str,
+            "updated_at": str,
+        },
+        pk=("selection_id", "article_id"),
+        foreign_keys=[("selection_id", "desk_selections", "id"), ("article_id", "articles", "id")],
+    )
+    # What a sheet printed, so an unchanged sheet is not signed twice and a draft is
+    # signed only with the content it showed.
+    db["sheets"].add_column("content_digest", str)
+    db["sheets"].add_column("window_days", int)

@@ -65,6 +65,8 @@ class Source(_Strict):
     kind: Literal["online", "portal", "cetak"] = "online"
     feeds: list[str] = []
     sitemaps: list[str] = []
+    wp_json: str = ""
+    listing_pages: list[str] = []
     language: str = "id"
 
 
