@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 KLIPING := $(VENV)/bin/kliping
 # Debian packages: Pango and HarfBuzz-subset for WeasyPrint's PDF output, poppler-utils for pdftotext/pdftoppm in tests.
-DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core poppler-utils tesseract-ocr tesseract-ocr-ind
 
 .PHONY: setup system-deps demo test bench lint clean
 

@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "clippings.commands.source",
     "clippings.commands.classify",
     "clippings.commands.sheet",
+    "clippings.commands.clip",
+    "clippings.commands.digest",
     "clippings.commands.demo",
 )
 

@@ -267,3 +267,56 @@ def m003_desk_review(db: Database) -> None:
     # signed only with the content it showed.
     db["sheets"].add_column("content_digest", str)
     db["sheets"].add_column("window_days", int)
+
+
+@migrations()
+def m005_crawl_state(db: Database) -> None:
+    # What the crawler saw at each URL, so a scheduled crawl fetches only new or changed
+    # pages (listing dates, conditional requests) and counts what it skipped.
+    db["seen_urls"].create(
+        {
+            "url": str,  # canonical URL as listed in a feed or sitemap
+            "source_id": int,
+            "first_seen": str,
+            "last_seen": str,  # last time a listing named it or it was fetched
+            "fetched_at": str,  # last time it was requested
+            "listed_date": str,  # sitemap lastmod / feed date at that request, as written
+            "etag": str,
+            "last_modified": str,  # HTTP Last-Modified, as sent
+            "content_hash": str,  # of the stored text (crawler.pipelines.content_hash)
+            "article_id": int,
+            "status": str,  # "article", "not_modified", or the reason it was skipped
+        },
+        pk="url",
+        foreign_keys=[("source_id", "sources", "id"), ("article_id", "articles", "id")],
+    )
+    db["seen_urls"].create_index(["article_id"])
+    # Earlier texts of a corrected article: the row in `articles` is the latest.
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "title": str,
+            "body": str,
+            "content_hash": str,
+            "raw_path": str,
+            "fetched_at": str,  # when this (now replaced) text was fetched
+            "replaced_at": str,
+        },
+        pk="id",
+        not_null={"article_id", "title", "body", "content_hash"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_versions"].create_index(["article_id"])
+    # Near-duplicates (one press release printed by many outlets) share a cluster: the
+    # id of the cluster's first article. NULL: not clustered yet.
+    db["articles"].add_column("cluster_id", int)
+    db["articles"].create_index(["cluster_id"])
+    db["article_shingles"].create(
+        {
+            "article_id": int,
+            "minhash": bytes,  # datasketch LeanMinHash, serialized
+        },
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )

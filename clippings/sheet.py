@@ -9,6 +9,7 @@ rewritten; a correction becomes a new version that points to the one it replaces
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -16,19 +17,27 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import segno
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
 from sqlite_utils import Database
 
 from classify.labels import NILAI, SIFAT
-from clippings.formatting import as_date, register_filters
+from clippings.formatting import as_date, label, register_filters
 from clippings.regions import Region
+from clippings.sheet_render import (
+    NUMBER_LINE_MM,
+    NUMBER_WIDTH_MM,
+    RenderedPdf,
+    default_workers,
+    render_parts,
+)
 from clippings.signing import (
     SigningError,
     file_sha256,
@@ -94,6 +103,12 @@ class SheetItem:
     sifat: str
     tindak_lanjut: str
     offices: tuple[OfficeRow, ...]
+    note: str = ""  # the desk's note, printed under the table
+    group: str = ""  # heading of the group the desk put the item in
+    group_start: bool = False  # first item of its group: the heading is printed
+    image: str | None = None  # data: or file: URI of the article's photo
+    scan: str | None = None  # file: URI of the newspaper cutting (print clips)
+    print_page: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,8 @@ class SheetData:
     items: tuple[SheetItem, ...] = ()
     sheet_id: int | None = None
     version: int | None = None
+    group_by: str | None = None  # "nilai" or "instansi" when the desk grouped the items
+    selection_id: int | None = None  # the desk selection used, if any
 
     @property
     def period_start(self) -> date:
@@ -118,13 +135,25 @@ class SheetData:
         return {n: counts[n] for n in (*NILAI, *sorted(set(counts) - set(NILAI))) if counts[n]}
 
     def fingerprint(self) -> list[tuple[int, int]]:
-        """What identifies the content: which articles, under which label decision."""
+        """Which articles, under which label decision."""
         return [(item.article_id, item.label_id) for item in self.items]
+
+    def content_digest(self) -> str:
+        """A hash of everything printed about the items, in order.
+
+        Two compositions with the same digest print the same clippings with the same
+        words, so a desk edit (headline, note, grouping) makes a new version while a
+        label decision repeated with the same values does not.
+        """
+        unprinted = {"label_id", "label_origin"}
+        items = [{k: v for k, v in asdict(item).items() if k not in unprinted} for item in self.items]
+        payload = {"window_days": self.window_days, "group_by": self.group_by, "items": items}
+        return hashlib.sha256(json.dumps(payload, default=str, sort_keys=True).encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------- compose
 
-_ITEMS_SQL = """
+_EFFECTIVE_LABELS = """
 WITH effective AS (
     SELECT l.*,
            ROW_NUMBER() OVER (
@@ -134,9 +163,18 @@ WITH effective AS (
     FROM labels l
     WHERE l.region = :region AND l.origin IN ('desk', 'model')
 )
-SELECT a.id AS article_id, a.title, a.body, a.published, a.fetched_at, a.publisher,
-       a.rubric, a.caption, a.url, a.canonical_url,
-       e.id AS label_id, e.origin, e.urusan, e.instansi, e.nilai, e.sifat, e.tindak_lanjut
+"""
+
+_ARTICLE_COLUMNS = (
+    "a.id AS article_id, a.title, a.body, a.published, a.fetched_at, a.publisher, a.rubric, "
+    "a.caption, a.url, a.canonical_url, a.image_url, {optional}, "
+    "e.id AS label_id, e.origin, e.urusan, e.instansi, e.nilai, e.sifat, e.tindak_lanjut"
+)
+# Print-clip columns come with the clips migration; a database without them still prints.
+_OPTIONAL_ARTICLE_COLUMNS = ("kind", "scan_path", "print_page")
+
+_AUTOMATIC_SQL = """
+SELECT {columns}, NULL AS edit_rubric, NULL AS edit_headline, NULL AS edit_caption, NULL AS note
 FROM articles a
 JOIN effective e ON e.article_id = a.id AND e.rank = 1
 WHERE e.relevant = 1
@@ -149,30 +187,67 @@ WHERE e.relevant = 1
   )
 """
 
+# The desk's pick: every chosen article, in the desk's order, whatever the model said.
+_DESK_SQL = """
+SELECT {columns}, d.rubric AS edit_rubric, d.headline AS edit_headline,
+       d.caption AS edit_caption, d.note
+FROM desk_items d
+JOIN articles a ON a.id = d.article_id
+LEFT JOIN effective e ON e.article_id = a.id AND e.rank = 1
+WHERE d.selection_id = :selection
+ORDER BY d.position, d.article_id
+"""
 
-def compose_sheet(db: Database, region: Region, day: date, *, window_days: int = 1) -> SheetData:
-    """Collect the relevant clippings of ``[day - window_days, day]`` for one region.
 
-    The desk's label replaces the model's whenever the desk has spoken. Articles already
-    on a signed sheet of an earlier day are left out, so overlapping windows do not send
-    the same story to an office twice.
+def _article_columns(db: Database) -> str:
+    present = set(db["articles"].columns_dict)
+    optional = ", ".join(
+        f"a.{name} AS {name}" if name in present else f"NULL AS {name}"
+        for name in _OPTIONAL_ARTICLE_COLUMNS
+    )
+    return _ARTICLE_COLUMNS.format(optional=optional)
+
+
+def desk_selection(db: Database, region_id: str, day: date) -> dict[str, Any] | None:
+    """The desk's selection for a region and day, if the desk made one."""
+    if "desk_selections" not in db.table_names():
+        return None
+    rows = list(db["desk_selections"].rows_where(
+        "region = ? AND date = ?", [region_id, day.isoformat()], limit=1))
+    return rows[0] if rows else None
+
+
+def compose_sheet(
+    db: Database, region: Region, day: date, *, window_days: int = 1, automatic: bool = False
+) -> SheetData:
+    """The clippings of one region's sheet for ``day``.
+
+    When the desk has picked the day's clippings (``kliping review pick``) the sheet is
+    exactly that pick, in the desk's order and grouping, with the desk's edits. Otherwise
+    (or with ``automatic=True``) it is every relevant clipping of ``[day - window_days,
+    day]``: the desk's label replaces the model's whenever the desk has spoken, and
+    articles already on a signed sheet of an earlier day are left out, so overlapping
+    windows do not send the same story to an office twice.
     """
     if window_days < 0:
         raise ValueError("window_days must be >= 0")
     start = day - timedelta(days=window_days)
-    rows = db.execute(
-        _ITEMS_SQL, {"region": region.id, "start": start.isoformat(), "day": day.isoformat()}
-    ).fetchall()
-    columns = [
-        "article_id", "title", "body", "published", "fetched_at", "publisher", "rubric",
-        "caption", "url", "canonical_url", "label_id", "origin", "urusan", "instansi",
-        "nilai", "sifat", "tindak_lanjut",
-    ]
-    items = []
-    for values in rows:
-        row = dict(zip(columns, values, strict=True))
-        items.append(_item(row, region))
-    items.sort(key=_order_key)
+    selection = None if automatic else desk_selection(db, region.id, day)
+    columns = _article_columns(db)
+    if selection is not None:
+        sql = _EFFECTIVE_LABELS + _DESK_SQL.format(columns=columns)
+        params: dict[str, Any] = {"region": region.id, "selection": selection["id"]}
+    else:
+        sql = _EFFECTIVE_LABELS + _AUTOMATIC_SQL.format(columns=columns)
+        params = {"region": region.id, "start": start.isoformat(), "day": day.isoformat()}
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    items = [_item(dict(zip(names, values, strict=True)), region) for values in cursor.fetchall()]
+    group_by = selection["group_by"] if selection is not None else None
+    if selection is None:
+        items.sort(key=_order_key)
+    elif group_by:
+        items = _grouped(items, group_by, region)
     signer = region.signer
     return SheetData(
         region_id=region.id,
@@ -183,7 +258,34 @@ def compose_sheet(db: Database, region: Region, day: date, *, window_days: int =
         day=day,
         window_days=window_days,
         items=tuple(items),
+        group_by=group_by,
+        selection_id=selection["id"] if selection is not None else None,
     )
+
+
+GROUP_BY = ("nilai", "instansi")
+
+
+def _grouped(items: list[SheetItem], group_by: str, region: Region) -> list[SheetItem]:
+    """Gather the items under group headings, keeping the desk's order inside a group."""
+    if group_by == "nilai":
+        def key(item: SheetItem) -> tuple[int, str]:
+            return NILAI_ORDER.get(item.nilai, len(NILAI_ORDER)), label(item.nilai)
+    elif group_by == "instansi":
+        order = {office.key: n for n, office in enumerate(region.offices)}
+
+        def key(item: SheetItem) -> tuple[int, str]:
+            first = item.offices[0]
+            return order.get(first.key, len(order)), first.name
+    else:
+        raise SheetError(f"pengelompokan tidak dikenal: {group_by!r} (pilih: {', '.join(GROUP_BY)})")
+    ordered = sorted(items, key=key)  # stable: the desk's order within a group
+    grouped, previous = [], None
+    for item in ordered:
+        heading = key(item)[1]
+        grouped.append(replace(item, group=heading, group_start=heading != previous))
+        previous = heading
+    return grouped
 
 
 def _order_key(item: SheetItem) -> tuple:
@@ -210,11 +312,56 @@ def _json_list(raw: str | None, *, what: str, article_id: int) -> list[str]:
     return [str(v) for v in value if v]
 
 
+def local_image(value: str | None, *, article_id: int, what: str = "foto") -> str | None:
+    """A URI WeasyPrint may load for an article's image, or ``None``.
+
+    Only images already on this machine are printed (a ``data:`` URI, or a path /
+    ``file:`` URI of an archived file that Pillow can read): rendering never fetches
+    from the network, and a broken file is reported here instead of leaving an empty
+    frame on the sheet.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.startswith("data:image/"):
+        return value
+    parsed = urlparse(value)
+    if parsed.scheme in ("http", "https"):
+        logger.info("artikel %s: %s hanya ada di %s (belum diarsipkan); tidak dicetak",
+                    article_id, what, value)
+        return None
+    if parsed.scheme not in ("", "file"):
+        logger.warning("artikel %s: alamat %s tidak didukung: %r", article_id, what, value)
+        return None
+    path = Path(unquote(parsed.path) if parsed.scheme == "file" else value).expanduser().resolve()
+    try:
+        from PIL import Image
+
+        with Image.open(path) as image:
+            image.verify()
+    except FileNotFoundError:
+        logger.warning("artikel %s: berkas %s tidak ditemukan: %s", article_id, what, path)
+        return None
+    except Exception as exc:  # Pillow raises many types for a damaged or non-image file
+        logger.warning("artikel %s: berkas %s tidak dapat dibaca sebagai gambar: %s (%s)",
+                       article_id, what, path, exc)
+        return None
+    return path.as_uri()
+
+
+def _text(row: dict[str, Any], edited: str, original: str) -> str:
+    value = row.get(edited)
+    return (value if value is not None else row.get(original) or "").strip()
+
+
 def _item(row: dict[str, Any], region: Region) -> SheetItem:
     article_id = row["article_id"]
-    for name, allowed in (("nilai", NILAI), ("sifat", SIFAT)):
-        if row[name] not in allowed:
-            logger.warning("artikel %s: nilai label %s tidak dikenal: %r", article_id, name, row[name])
+    if row["label_id"] is None:
+        logger.warning("artikel %s: belum berlabel; dicetak tanpa nilai, sifat dan tindak lanjut", article_id)
+    else:
+        for name, allowed in (("nilai", NILAI), ("sifat", SIFAT)):
+            if row[name] not in allowed:
+                logger.warning("artikel %s: nilai label %s tidak dikenal: %r", article_id, name, row[name])
     try:
         published = as_date(row["published"])
     except ValueError:
@@ -245,10 +392,10 @@ def _item(row: dict[str, Any], region: Region) -> SheetItem:
     return SheetItem(
         article_id=article_id,
         label_id=row["label_id"],
-        label_origin=row["origin"],
-        rubric=(row["rubric"] or "").strip(),
-        title=(row["title"] or "").strip(),
-        caption=(row["caption"] or "").strip(),
+        label_origin=row["origin"] or "",
+        rubric=_text(row, "edit_rubric", "rubric"),
+        title=_text(row, "edit_headline", "title"),
+        caption=_text(row, "edit_caption", "caption"),
         paragraphs=paragraphs,
         publisher=(row["publisher"] or "").strip(),
         published=published,
@@ -257,6 +404,10 @@ def _item(row: dict[str, Any], region: Region) -> SheetItem:
         sifat=row["sifat"] or "",
         tindak_lanjut=row["tindak_lanjut"] or "",
         offices=tuple(offices),
+        note=(row["note"] or "").strip(),
+        image=local_image(row["image_url"], article_id=article_id),
+        scan=local_image(row["scan_path"], article_id=article_id, what="pindaian kliping cetak"),
+        print_page=str(row["print_page"] or "").strip(),
     )
 
 
@@ -306,39 +457,101 @@ def qr_data_uri(url: str) -> str:
 
 
 def render_html(
-    sheet: SheetData, *, base: str | None = None, templates_root: Path = TEMPLATES_DIR
+    sheet: SheetData,
+    *,
+    base: str | None = None,
+    templates_root: Path = TEMPLATES_DIR,
+    draft: bool = False,
+    cover: bool = True,
+    clippings: Sequence[int] | None = None,
+    layer: str = "all",
 ) -> str:
-    """The sheet as one self-contained HTML document (styles and QR code inline)."""
+    """The sheet as one self-contained HTML document (styles and QR code inline).
+
+    By default the whole sheet (what is archived beside the PDF). For printing,
+    ``layer="body"`` with ``cover`` and ``clippings`` (0-based item indexes) gives one
+    part of the text without footer or page numbers, and ``layer="furniture"`` a
+    single page with only the footer (and watermark): see :func:`render_sheet_pdf`.
+    A ``draft`` carries the "DRAF" watermark on every page.
+    """
+    if layer not in LAYERS:
+        raise ValueError(f"layer must be one of {LAYERS}")
     env = template_environment(sheet.region_id, templates_root)
     verify_url = verification_url(sheet.sheet_id, base=base) if sheet.sheet_id is not None else None
+    indexes = range(len(sheet.items)) if clippings is None else clippings
     return env.get_template(SHEET_TEMPLATE).render(
         sheet=sheet,
         verify_url=verify_url,
-        qr=qr_data_uri(verify_url) if verify_url else None,
+        qr=_qr_cached(verify_url) if verify_url else None,
+        draft=draft,
+        show_cover=cover,
+        entries=[(n + 1, sheet.items[n]) for n in indexes],
+        layer=layer,
     )
 
 
+LAYERS = ("all", "body", "furniture")
+
+
+@lru_cache(maxsize=8)
+def _qr_cached(url: str) -> str:
+    return qr_data_uri(url)
+
+
 def render_pdf(html: str, out_path: str | Path, *, base: Path = TEMPLATES_DIR) -> Path:
-    """Print the HTML to an A4 PDF, written atomically.
+    """Print one HTML document to an A4 PDF, written atomically.
 
     Only ``data:`` and ``file:`` resources are loaded: a sheet never reaches the
     network, whatever URL ends up in an article or a region template.
     """
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    return render_parts([html], out_path, base=str(base) + "/", numbers_html=None).path
 
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fetcher = URLFetcher(allowed_protocols={"data", "file"})
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(tmp)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out_path
+
+# Parts per worker: two keep every core busy to the end (parts differ in length) while
+# each part's fixed cost (style cascade, font subsetting, QR image) stays small.
+PARTS_PER_WORKER = 2
+MIN_PART_SIZE = 6
+
+
+def render_sheet_pdf(
+    sheet: SheetData,
+    out_path: str | Path,
+    *,
+    base: str | None = None,
+    templates_root: Path = TEMPLATES_DIR,
+    draft: bool = False,
+    workers: int | None = None,
+    part_size: int | None = None,
+) -> RenderedPdf:
+    """Print the whole sheet to ``out_path``: text in parallel parts, footer once.
+
+    The cover and the clippings are printed without footer in parts of ``part_size``
+    clippings; the footer (QR code, sheet number, draft watermark) is the same on every
+    page, so it is printed once and laid over each page, and so are the page numbers
+    ("Halaman X dari Y", counting the whole joined sheet).
+    """
+    count = len(sheet.items)
+    workers = workers or default_workers()
+    if part_size is None:
+        part_size = max(MIN_PART_SIZE, -(-count // (workers * PARTS_PER_WORKER)))
+    options = {"base": base, "templates_root": templates_root, "draft": draft}
+    parts = [render_html(sheet, layer="body", cover=True,
+                         clippings=range(min(part_size, count)) if count <= part_size else [],
+                         **options)]
+    if count > part_size:
+        for first in range(0, count, part_size):
+            parts.append(render_html(sheet, layer="body", cover=False,
+                                     clippings=range(first, min(first + part_size, count)), **options))
+    furniture = render_html(sheet, layer="furniture", cover=False, clippings=[], **options)
+    pages_template = template_environment(sheet.region_id, templates_root).get_template(PAGES_TEMPLATE)
+    return render_parts(
+        parts, out_path, base=str(templates_root) + "/", workers=workers, furniture_html=furniture,
+        numbers_html=lambda total: pages_template.render(
+            total=total, line_mm=NUMBER_LINE_MM, width_mm=NUMBER_WIDTH_MM),
+    )
+
+
+PAGES_TEMPLATE = "sheet.pages.html.j2"
 
 
 # --------------------------------------------------------------------------- publish
@@ -375,21 +588,26 @@ def publish_sheet(
     day: date,
     *,
     out_dir: str | Path,
-    p12_path: str | Path,
-    password: str,
+    p12_path: str | Path | None = None,
+    password: str | None = None,
     window_days: int = 1,
     trust_roots: Sequence[str | Path] | None = None,
     base: str | None = None,
+    draft: bool = False,
+    actor: str | None = None,
 ) -> dict[str, Any]:
-    """Compose, render, sign and archive the day's sheet; return its ``sheets`` row.
+    """Compose, render, (sign) and archive the day's sheet; return its ``sheets`` row.
 
-    Nothing is recorded unless the signature verifies, and a signed version is never
-    replaced: new content makes version N+1 pointing at N; unchanged content returns
-    the signed version already archived. ``trust_roots`` defaults to the root
-    certificates shipped inside the PKCS#12.
+    With ``draft=True`` the sheet is printed with a "DRAF" watermark and recorded as a
+    draft for the head to check and sign later (:func:`sign_sheet`); no key is needed.
+    Otherwise it is signed now: nothing is recorded unless the signature verifies.
+
+    A signed version is never replaced: new content makes version N+1 pointing at N;
+    content identical to the latest signed version returns that version, and content
+    identical to a waiting draft signs that draft.
 
     Rendering a long sheet takes seconds, too long to hold SQLite's write lock while
-    the crawler is storing articles. So the sheet is rendered and signed for the next
+    the crawler is storing articles. So the sheet is rendered (and signed) for the next
     free id and version in a staging directory, and one short ``BEGIN IMMEDIATE``
     transaction then checks that the slot is still free, moves the files into place
     and writes the row and its items. If another publisher took the slot meanwhile,
@@ -397,35 +615,45 @@ def publish_sheet(
     """
     if db.conn.in_transaction:
         raise SheetError("publish_sheet tidak boleh dipanggil di dalam transaksi yang terbuka")
-    if not region.signer.name or not region.signer.place:
-        raise SheetError(f"berkas wilayah {region.id}: blok penandatangan (signer) belum lengkap")
+    _check_signer_block(region)
     sheet = compose_sheet(db, region, day, window_days=window_days)
-    roots = list(trust_roots) if trust_roots else p12_trust_roots(p12_path, password)
-    if not roots:
-        raise SheetError(
-            f"tidak ada sertifikat akar (CA) di {p12_path}; sebutkan sertifikat akar penerbitnya "
-            "agar tanda tangan dapat diperiksa sebelum lembar disahkan"
-        )
+    roots: list = []
+    if not draft:
+        if p12_path is None or password is None:
+            raise SheetError("lembar yang ditandatangani memerlukan berkas PKCS#12 dan kata sandinya")
+        roots = _trust_roots(p12_path, password, trust_roots)
+    digest = sheet.content_digest()
     day_dir = Path(out_dir).resolve() / region.id / day.isoformat()
     for _attempt in range(PUBLISH_ATTEMPTS):
         latest = latest_signed_sheet(db, region.id, day)
-        if latest is not None and sheet_fingerprint(db, latest["id"]) == sheet.fingerprint():
+        if latest is not None and _same_content(db, latest, sheet, digest):
             logger.info("lembar %s %s tidak berubah sejak versi %s", region.id, day, latest["version"])
             return latest
+        waiting = _waiting_draft(db, region.id, day, digest)
+        if waiting is not None:
+            if draft:
+                logger.info("draf lembar %s %s versi %s sudah ada", region.id, day, waiting["version"])
+                return waiting
+            return sign_sheet(db, region, waiting["id"], p12_path=p12_path, password=password,
+                              trust_roots=trust_roots, base=base, actor=actor)
         slot = _next_slot(db, region.id, day)
         numbered = replace(sheet, sheet_id=slot[0], version=slot[1])
         day_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".baru-", dir=day_dir))
         try:
-            signer = _produce(numbered, region, staging, p12_path=p12_path, password=password,
-                              roots=roots, base=base)
-            row = _record(db, numbered, staging, day_dir, signer=signer,
+            if draft:
+                signer = None
+                _produce_draft(numbered, staging, base=base)
+            else:
+                signer = _produce(numbered, region, staging, p12_path=p12_path, password=password,
+                                  roots=roots, base=base)
+            row = _record(db, numbered, staging, day_dir, signer=signer, draft=draft, actor=actor,
                           previous_id=latest["id"] if latest else None, slot=slot)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         if row is not None:
-            logger.info("lembar %s %s versi %s ditandatangani: %s",
-                        region.id, day, row["version"], row["pdf_path"])
+            logger.info("lembar %s %s versi %s %s: %s", region.id, day, row["version"],
+                        "disimpan sebagai draf" if draft else "ditandatangani", row["pdf_path"])
             return row
         logger.info("lembar %s %s: nomor %s diambil proses lain, diulang", region.id, day, slot)
     raise SheetError(
@@ -436,8 +664,122 @@ def publish_sheet(
 PUBLISH_ATTEMPTS = 3
 
 
-def _file_stem(sheet: SheetData) -> str:
-    return f"kliping-{sheet.region_id}-{sheet.day.isoformat()}-v{sheet.version}"
+def _check_signer_block(region: Region) -> None:
+    if not region.signer.name or not region.signer.place:
+        raise SheetError(f"berkas wilayah {region.id}: blok penandatangan (signer) belum lengkap")
+
+
+def _trust_roots(p12_path, password: str, trust_roots) -> list:
+    roots = list(trust_roots) if trust_roots else p12_trust_roots(p12_path, password)
+    if not roots:
+        raise SheetError(
+            f"tidak ada sertifikat akar (CA) di {p12_path}; sebutkan sertifikat akar penerbitnya "
+            "agar tanda tangan dapat diperiksa sebelum lembar disahkan"
+        )
+    return roots
+
+
+def _same_content(db: Database, row: dict[str, Any], sheet: SheetData, digest: str) -> bool:
+    if row.get("content_digest"):
+        return row["content_digest"] == digest
+    # Sheets archived before content digests were kept: compare what they list.
+    return sheet_fingerprint(db, row["id"]) == sheet.fingerprint()
+
+
+def _waiting_draft(db: Database, region_id: str, day: date, digest: str) -> dict[str, Any] | None:
+    rows = list(db["sheets"].rows_where(
+        "region = ? AND date = ? AND status = 'draft' AND content_digest = ?",
+        [region_id, day.isoformat(), digest], order_by="version DESC", limit=1))
+    return rows[0] if rows else None
+
+
+def sign_sheet(
+    db: Database,
+    region: Region,
+    sheet_id: int,
+    *,
+    p12_path: str | Path,
+    password: str,
+    trust_roots: Sequence[str | Path] | None = None,
+    base: str | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Sign a draft: print it again without the watermark, sign, verify, then record.
+
+    The draft is signed only if the day's content is still what the draft showed;
+    otherwise the head would sign something they have not seen. The row becomes
+    ``signed`` only after the signature verifies, in one short transaction.
+    """
+    if db.conn.in_transaction:
+        raise SheetError("sign_sheet tidak boleh dipanggil di dalam transaksi yang terbuka")
+    row = db["sheets"].get(sheet_id) if db["sheets"].count_where("id = ?", [sheet_id]) else None
+    if row is None:
+        raise SheetError(f"lembar no. {sheet_id} tidak ada di arsip")
+    if row["status"] != "draft":
+        raise SheetError(f"lembar no. {sheet_id} berstatus {row['status']}, bukan draf; tidak ditandatangani lagi")
+    if row["region"] != region.id:
+        raise SheetError(f"lembar no. {sheet_id} milik wilayah {row['region']}, bukan {region.id}")
+    _check_signer_block(region)
+    roots = _trust_roots(p12_path, password, trust_roots)
+    day = date.fromisoformat(row["date"])
+    sheet = compose_sheet(db, region, day, window_days=row["window_days"] if row["window_days"] is not None else 1)
+    if sheet.content_digest() != row["content_digest"]:
+        raise SheetError(
+            f"isi lembar {region.id} {day} berubah sejak draf no. {sheet_id} dibuat; "
+            "buat draf baru (kliping sheet publish --draft) dan periksa sebelum ditandatangani"
+        )
+    numbered = replace(sheet, sheet_id=row["id"], version=row["version"])
+    final_dir = Path(row["pdf_path"]).parent
+    if not final_dir.is_dir():
+        raise SheetError(f"direktori draf lembar no. {sheet_id} tidak ditemukan: {final_dir}")
+    staging = Path(tempfile.mkdtemp(prefix=".ttd-", dir=final_dir))
+    try:
+        signer = _produce(numbered, region, staging, p12_path=p12_path, password=password,
+                          roots=roots, base=base)
+        stem = _file_stem(numbered)
+        names = [f"{stem}.pdf", f"{stem}.html"]
+        sha256 = file_sha256(staging / names[0])
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        moved: list[str] = []
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = db["sheets"].get(sheet_id)
+            if current["status"] != "draft":
+                db.conn.execute("ROLLBACK")
+                raise SheetError(f"lembar no. {sheet_id} sudah ditandatangani oleh proses lain")
+            latest = latest_signed_sheet(db, region.id, day)
+            for name in names:
+                (staging / name).rename(final_dir / name)
+                moved.append(name)
+            db["sheets"].update(sheet_id, {
+                "status": "signed",
+                "previous_id": latest["id"] if latest else None,
+                "html_path": str(final_dir / names[1]),
+                "pdf_path": str(final_dir / names[0]),
+                "sha256": sha256,
+                "signer": signer,
+                "signed_at": now,
+            })
+            _audit(db, actor or signer, "sheet.sign", sheet_id, now, {
+                "region": region.id, "date": day.isoformat(), "version": row["version"],
+                "items": len(sheet.items), "sha256": sha256, "from_draft": True,
+            })
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            for name in moved:
+                (final_dir / name).rename(staging / name)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    logger.info("draf no. %s ditandatangani: %s", sheet_id, final_dir / names[0])
+    return db["sheets"].get(sheet_id)
+
+
+def _file_stem(sheet: SheetData, *, draft: bool = False) -> str:
+    stem = f"kliping-{sheet.region_id}-{sheet.day.isoformat()}-v{sheet.version}"
+    return f"{stem}-DRAF" if draft else stem
 
 
 def _next_slot(db: Database, region_id: str, day: date) -> tuple[int, int]:
@@ -450,36 +792,53 @@ def _next_slot(db: Database, region_id: str, day: date) -> tuple[int, int]:
     return next_id, next_version
 
 
+def _produce_draft(sheet: SheetData, directory: Path, *, base: str | None) -> None:
+    stem = _file_stem(sheet, draft=True)
+    html = render_html(sheet, base=base, draft=True)
+    (directory / f"{stem}.html").write_text(html, encoding="utf-8")
+    render_sheet_pdf(sheet, directory / f"{stem}.pdf", base=base, draft=True)
+
+
 def _produce(sheet: SheetData, region: Region, directory: Path, *, p12_path, password, roots,
              base: str | None) -> str:
     """Write the HTML and the signed, verified PDF into ``directory``; return the signer."""
     stem = _file_stem(sheet)
     html = render_html(sheet, base=base)
     (directory / f"{stem}.html").write_text(html, encoding="utf-8")
-    unsigned = render_pdf(html, directory / f".{stem}.unsigned.pdf")
+    rendered = render_sheet_pdf(sheet, directory / f".{stem}.unsigned.pdf", base=base)
     pdf_path = directory / f"{stem}.pdf"
     try:
         sign_pdf(
-            unsigned, pdf_path, p12_path=p12_path, password=password,
+            rendered.path, pdf_path, p12_path=p12_path, password=password,
             signer_name=region.signer.name, reason=SIGN_REASON, location=region.signer.place,
+            visible_box=rendered.signature_box,
         )
     finally:
-        unsigned.unlink(missing_ok=True)
+        rendered.path.unlink(missing_ok=True)
     check = verify_pdf(pdf_path, trust_roots=roots)
     if not check.valid:
+        pdf_path.unlink(missing_ok=True)
         raise SheetError(
             "tanda tangan pada lembar yang baru dibuat tidak sah: " + "; ".join(check.problems)
         )
     return check.signer or region.signer.name
 
 
-def _record(db: Database, sheet: SheetData, staging: Path, day_dir: Path, *, signer: str,
-            previous_id: int | None, slot: tuple[int, int]) -> dict[str, Any] | None:
-    """Move the signed files into ``v<N>/`` and write the row; ``None`` if the slot is gone."""
-    stem = _file_stem(sheet)
+def _audit(db: Database, actor: str | None, action: str, sheet_id: int, now: str, detail: dict) -> None:
+    db["audit_log"].insert({
+        "at": now, "actor": actor, "action": action, "object_type": "sheet",
+        "object_id": str(sheet_id), "detail": json.dumps(detail, ensure_ascii=False),
+    })
+
+
+def _record(db: Database, sheet: SheetData, staging: Path, day_dir: Path, *, signer: str | None,
+            draft: bool, actor: str | None, previous_id: int | None,
+            slot: tuple[int, int]) -> dict[str, Any] | None:
+    """Move the files into ``v<N>/`` and write the row; ``None`` if the slot is gone."""
+    stem = _file_stem(sheet, draft=draft)
     final_dir = day_dir / f"v{sheet.version}"
     pdf_path = final_dir / f"{stem}.pdf"
-    sha256 = file_sha256(staging / f"{stem}.pdf")
+    sha256 = None if draft else file_sha256(staging / f"{stem}.pdf")
     now = datetime.now(UTC).isoformat(timespec="seconds")
     moved = False
     db.conn.execute("BEGIN IMMEDIATE")
@@ -500,13 +859,15 @@ def _record(db: Database, sheet: SheetData, staging: Path, day_dir: Path, *, sig
                 "date": sheet.day.isoformat(),
                 "version": sheet.version,
                 "previous_id": previous_id,
-                "status": "signed",
+                "status": "draft" if draft else "signed",
                 "html_path": str(final_dir / f"{stem}.html"),
                 "pdf_path": str(pdf_path),
                 "sha256": sha256,
                 "signer": signer,
-                "signed_at": now,
+                "signed_at": None if draft else now,
                 "created_at": now,
+                "content_digest": sheet.content_digest(),
+                "window_days": sheet.window_days,
             }
         )
         db["sheet_items"].insert_all(
@@ -514,20 +875,11 @@ def _record(db: Database, sheet: SheetData, staging: Path, day_dir: Path, *, sig
              "label_id": item.label_id}
             for position, item in enumerate(sheet.items, start=1)
         )
-        db["audit_log"].insert(
-            {
-                "at": now,
-                "actor": signer,
-                "action": "sheet.sign",
-                "object_type": "sheet",
-                "object_id": str(sheet.sheet_id),
-                "detail": json.dumps(
-                    {"region": sheet.region_id, "date": sheet.day.isoformat(),
-                     "version": sheet.version, "items": len(sheet.items),
-                     "previous_id": previous_id, "sha256": sha256},
-                ),
-            }
-        )
+        _audit(db, actor or signer, "sheet.draft" if draft else "sheet.sign", sheet.sheet_id, now, {
+            "region": sheet.region_id, "date": sheet.day.isoformat(), "version": sheet.version,
+            "items": len(sheet.items), "previous_id": previous_id, "sha256": sha256,
+            "selection_id": sheet.selection_id,
+        })
         db.conn.execute("COMMIT")
     except BaseException:
         if db.conn.in_transaction:
@@ -552,6 +904,7 @@ def _set_aside(path: Path) -> None:
 
 __all__ = [
     "SheetData", "SheetError", "SheetItem", "OfficeRow", "Signatory", "SigningError",
-    "compose_sheet", "find_sheet_by_sha256", "publish_sheet", "render_html", "render_pdf",
-    "template_environment", "verification_url",
+    "compose_sheet", "desk_selection", "find_sheet_by_sha256", "local_image", "publish_sheet",
+    "render_html", "render_pdf", "render_sheet_pdf", "sign_sheet", "template_environment",
+    "verification_url",
 ]

@@ -314,8 +314,15 @@ def sign_pdf(
     signer_name: str,
     reason: str,
     location: str,
+    visible_box: tuple[float, float, float, float] | None = None,
+    page: int = -1,
 ) -> None:
-    """Sign ``pdf_in`` (PAdES B-B) into ``pdf_out``; on any failure ``pdf_out`` is untouched."""
+    """Sign ``pdf_in`` (PAdES B-B) into ``pdf_out``; on any failure ``pdf_out`` is untouched.
+
+    ``visible_box`` (x1, y1, x2, y2 in PDF points on ``page``, by default the last)
+    adds a visible signature box with the signer's name and the signing time, where
+    a reader of the printout expects the wet signature.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.sign import fields, signers
@@ -344,7 +351,18 @@ def sign_pdf(
         with open(pdf_in, "rb") as source, os.fdopen(fd, "wb") as target:
             try:
                 writer = IncrementalPdfFileWriter(source, strict=False)
-                signers.sign_pdf(writer, meta, signer=signer, output=target)
+                if visible_box is None:
+                    signers.sign_pdf(writer, meta, signer=signer, output=target)
+                else:
+                    pdf_signer = signers.PdfSigner(
+                        meta, signer, stamp_style=_stamp_style(),
+                        new_field_spec=fields.SigFieldSpec(
+                            sig_field_name=SIGNATURE_FIELD, on_page=page,
+                            box=tuple(round(v) for v in visible_box),
+                        ),
+                    )
+                    pdf_signer.sign_pdf(writer, output=target,
+                                        appearance_text_params={"signer": signer_name})
             except (PdfReadError, ValueError) as exc:
                 raise SigningError(f"berkas PDF tidak dapat ditandatangani: {pdf_in} ({exc})") from None
         os.replace(tmp, pdf_out)
@@ -355,6 +373,26 @@ def sign_pdf(
         tmp.unlink(missing_ok=True)
         raise
     logger.info("PDF ditandatangani: %s oleh %s", pdf_out, signer_name)
+
+
+SIGNATURE_STAMP_TEXT = "Ditandatangani secara elektronik oleh\n%(signer)s\n%(ts)s"
+
+
+def _stamp_style():
+    """The visible box: signer and time with a thin border, so it reads as a stamp.
+
+    pyHanko's built-in font (a PDF base font, Latin-1) is used: the signer's name is
+    a Latin-script name, and an embedded font would need pyHanko's [opentype] extra.
+    """
+    from pyhanko import stamp
+    from pyhanko.pdf_utils import text
+
+    return stamp.TextStampStyle(
+        stamp_text=SIGNATURE_STAMP_TEXT,
+        text_box_style=text.TextBoxStyle(font_size=7),
+        border_width=1,
+        timestamp_format="%d-%m-%Y %H:%M:%S %Z",
+    )
 
 
 def p12_trust_roots(p12_path: str | Path, password: str) -> list[x509.Certificate]:

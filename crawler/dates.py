@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from babel.dates import get_day_names, get_month_names
 from dateparser.date import DateDataParser
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,34 @@ _HAS_DIGIT = re.compile(r"\d")
 _ISO_LIKE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
+
+
+def _names(kind: str, width: str) -> dict[str, int]:
+    getter = get_month_names if kind == "month" else get_day_names
+    return {
+        name.casefold().rstrip("."): number
+        for locale in LANGUAGES
+        for number, name in getter(width, locale=locale).items()
+    }
+
+
+# The two shapes nearly every Indonesian date line has ("Senin, 27 Oktober 2025 - 10:00
+# WIB", "27/10/2025 10:00"), read without dateparser, which costs milliseconds per call
+# and runs for every page. Month and day names come from CLDR (babel); anything else,
+# including relative dates, goes to dateparser.
+_MONTHS = {**_names("month", "wide"), **_names("month", "abbreviated")}
+_WEEKDAYS = set(_names("day", "wide"))
+_COMMON = re.compile(
+    r"^(?:(?P<weekday>[^\W\d_]+)\s*,?\s+)?"
+    r"(?:(?P<day>\d{1,2})\s+(?P<month_name>[^\W\d_]+)\.?\s+(?P<year>\d{4})"
+    r"|(?P<eng_month>[^\W\d_]+)\.?\s+(?P<eng_day>\d{1,2}),?\s+(?P<eng_year>\d{4})"
+    r"|(?P<nday>\d{1,2})[/-](?P<nmonth>\d{1,2})[/-](?P<nyear>\d{4}))"
+    r"(?:\s*(?:[-|,]|at|pukul|jam)?\s*\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"\s*(?:[A-Z]{2,4})?)?$",
+    re.IGNORECASE,
+)
+# Words of a relative date; other text without a digit names no day ("Selasa", "Reuters").
+_RELATIVE = re.compile(r"kemarin|hari ini|yesterday|today", re.IGNORECASE)
 
 
 def parse_date(text: str, *, reference: date | None = None) -> date | None:
@@ -52,12 +81,7 @@ def parse_date(text: str, *, reference: date | None = None) -> date | None:
         )
         return None
 
-    found = _parse_iso(cleaned)
-    if found is None:
-        for candidate in _candidates(cleaned):
-            found = _parse_words(candidate, reference)
-            if found is not None:
-                break
+    found = _parse_cached(cleaned, reference)
     if found is None:
         logger.info("no date: cannot read a date in %r", cleaned)
         return None
@@ -65,6 +89,51 @@ def parse_date(text: str, *, reference: date | None = None) -> date | None:
         logger.warning("no date: %r is %s, after the reference day %s", cleaned, found, reference)
         return None
     return found
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(cleaned: str, reference: date) -> date | None:
+    # A site prints the same date line on every story of a day, and a crawl repeats it.
+    found = _parse_iso(cleaned)
+    if found is not None:
+        return found
+    candidates = _candidates(cleaned)
+    for candidate in candidates:
+        found = _parse_common(candidate)
+        if found is not None:
+            return found
+    for candidate in candidates:
+        if not (_HAS_DIGIT.search(candidate) or _RELATIVE.search(candidate)):
+            continue
+        found = _parse_words(candidate, reference)
+        if found is not None:
+            return found
+    return None
+
+
+def _parse_common(text: str) -> date | None:
+    match = _COMMON.match(text)
+    if match is None:
+        return None
+    weekday = match.group("weekday")
+    if weekday and weekday.casefold() not in _WEEKDAYS:
+        return None
+    if match.group("day") or match.group("eng_day"):
+        day, name, year = (
+            match.group("day", "month_name", "year")
+            if match.group("day")
+            else match.group("eng_day", "eng_month", "eng_year")
+        )
+        month = _MONTHS.get(name.casefold())
+        if month is None:
+            return None
+        numbers = (int(year), month, int(day))
+    else:
+        numbers = (int(match.group("nyear")), int(match.group("nmonth")), int(match.group("nday")))
+    try:
+        return date(*numbers)
+    except ValueError:  # 31/02: dateparser will not read it either
+        return None
 
 
 def _parse_iso(text: str) -> date | None:

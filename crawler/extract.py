@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import htmldate
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.metadata import extract_author, extract_catstags, extract_sitename, extract_title
 from trafilatura.utils import load_html
 
 from crawler.dates import MAX_TEXT_LENGTH, parse_date
@@ -32,7 +33,6 @@ MIN_BODY_CHARS = 200
 # A page with this many <article> blocks is a listing (home, category, tag, search).
 LISTING_ARTICLE_BLOCKS = 3
 
-_LOWER = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 # Short blocks that start like a link list inside or after the text.
 _LINK_LIST_OPENERS = (
     "baca juga",
@@ -46,21 +46,40 @@ _LINK_LIST_OPENERS = (
 
 # What trafilatura must not see: captions (kept apart), link boxes, pagination, sharing,
 # tickers and comment forms. Each rule is bounded so it can never match the text container.
+# _mark_boilerplate applies the rules in one Python pass over the page and marks the
+# blocks with PRUNE_MARK; as separate XPath expressions (contains() on every element's
+# class, once per rule) they cost more than trafilatura's own extraction.
+PRUNE_MARK = "data-kliping-prune"
 PRUNE_XPATH = [
     # The headline and the line of metadata around it are stored in their own fields.
     "//h1",
-    "//*[contains(@class, 'cat-links') or contains(@class, 'breadcrumb') or contains(@class, 'entry-meta')"
-    " or contains(@class, 'post-meta') or contains(@class, 'tags-links') or contains(@class, 'byline')][count(.//p) < 2]",
-    "//figcaption",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]",
-    "//*[contains(@class, 'page-links') or contains(@class, 'pagination') or contains(@class, 'post-navigation')]",
-    "//*[(contains(@class, 'share') or contains(@class, 'social')) and count(.//p) < 3]",
-    "//*[contains(@class, 'ticker') or contains(@class, 'breaking')]",
-    "//*[contains(@class, 'related') or contains(@class, 'terkait')][count(.//p) < 3]",
-    "//*[@id='comments' or @id='respond' or contains(@class, 'comment') or contains(@class, 'komentar')][not(.//h1)]",
-    "//*[self::p or self::div or self::section or self::aside or self::h2 or self::h3 or self::h4 or self::strong or self::span]"
-    f"[string-length(normalize-space(.)) < 400][{' or '.join(f'starts-with({_LOWER}, {o!r})' for o in _LINK_LIST_OPENERS)}]",
+    f"//*[@{PRUNE_MARK}]",
 ]
+# (class substrings, blocks with at least this many <p> are kept: 0 = never kept)
+_PRUNE_CLASS_RULES: list[tuple[tuple[str, ...], int]] = [
+    (("cat-links", "breadcrumb", "entry-meta", "post-meta", "tags-links", "byline"), 2),
+    (("page-links", "pagination", "post-navigation"), 0),
+    (("share", "social"), 3),
+    (("ticker", "breaking"), 0),
+    (("related", "terkait"), 3),
+]
+_COMMENT_IDS = {"comments", "respond"}
+_COMMENT_CLASSES = ("comment", "komentar")
+_PRUNE_WORDS = re.compile(
+    "|".join(
+        re.escape(w)
+        for w in (
+            *(w for words, _ in _PRUNE_CLASS_RULES for w in words),
+            *_COMMENT_CLASSES,
+            "wp-caption-text",
+        )
+    )
+)
+# Short blocks starting with a link-list opener ("Baca juga: ...") are removed by
+# _drop_link_boxes.
+LINK_BOX_TAGS = ("p", "div", "section", "aside", "h2", "h3", "h4", "strong", "span")
+LINK_BOX_MAX_CHARS = 400
+_OPENER_CHARS = 24  # longer than every opener in _LINK_LIST_OPENERS
 
 # Lines that are never article text even when a theme hides them where the rules above
 # cannot see (the safety net, matched on whole lines only).
@@ -80,8 +99,8 @@ _DATE_HINT = re.compile(
 # Containers whose dates, captions and categories belong to other stories, matched on
 # whole class/id tokens or their dash/underscore parts ("related-posts", "site-footer").
 _NOISE_CONTAINER = re.compile(
-    r"(?:^|[-_])(?:related|terkait|lainnya|widgets?|sidebar|comments?|komentar|footer|ticker|breaking"
-    r"|trending|popular|populer|terpopuler|menu|nav|navbar|navigation|recent|terbaru)(?:$|[-_])",
+    r"(?:^|[-_\s])(?:related|terkait|lainnya|widgets?|sidebar|comments?|komentar|footer|ticker|breaking"
+    r"|trending|popular|populer|terpopuler|menu|nav|navbar|navigation|recent|terbaru)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 _NOISE_TAGS = {"nav", "footer", "aside", "form", "script", "style", "noscript"}
@@ -121,10 +140,15 @@ def extract_article(
         return None
 
 
-def try_extract_article(html: str | bytes, url: str, *, reference: date | None = None) -> Article:
-    """Like :func:`extract_article` but raises :class:`Rejected`, so a crawler can count reasons."""
+def try_extract_article(
+    html: str | bytes | HtmlElement, url: str, *, reference: date | None = None
+) -> Article:
+    """Like :func:`extract_article` but raises :class:`Rejected`, so a crawler can count reasons.
+
+    ``html`` may be a tree parsed by ``trafilatura.utils.load_html``; it is not modified.
+    """
     reference = reference or date.today()
-    if not (html or "").strip():
+    if not isinstance(html, HtmlElement) and not (html or "").strip():
         raise Rejected("empty_page")
     tree = load_html(html)
     if tree is None:
@@ -138,28 +162,29 @@ def try_extract_article(html: str | bytes, url: str, *, reference: date | None =
     if page_type != "article" and blocks >= LISTING_ARTICLE_BLOCKS:
         raise Rejected("listing_page", f"{blocks} <article> blocks")
 
+    work = copy.deepcopy(tree)
+    _drop_link_boxes(work)
+    _mark_boilerplate(work)
     document = trafilatura.bare_extraction(
-        copy.deepcopy(tree),
+        work,
         url=url,
         favor_precision=True,
         include_comments=False,
         include_tables=True,
         include_images=False,
         include_links=False,
-        with_metadata=True,
+        # trafilatura's metadata is only a fallback for what the page's own markup lacks
+        # (and its date search runs htmldate a second time): read lazily, see _Metadata.
+        with_metadata=False,
         prune_xpath=PRUNE_XPATH,
-        date_extraction_params={
-            "extensive_search": False,
-            "original_date": True,
-            "max_date": _max_date(reference),
-        },
     )
     if document is None:
         raise Rejected("empty_body", "trafilatura found no main text")
+    metadata = _Metadata(tree, url)
 
     caption = _caption(page)
-    title = _title(tree, page, url) or (document.title or "").strip()
-    rubric = _rubric(tree, page, document)
+    title = _title(tree, page, url) or (metadata.title or "").strip()
+    rubric = _rubric(tree, page, metadata)
     paragraphs = _paragraphs(document.text or "", caption)
     # Themes that print the rubric and headline inside the text block.
     while paragraphs and paragraphs[0] in {title, rubric}:
@@ -175,6 +200,7 @@ def try_extract_article(html: str | bytes, url: str, *, reference: date | None =
         # "Redaksi", "Pedoman Media Siber", "Tentang Kami": static pages a sitemap lists.
         raise Rejected("not_news", f"og:type {page_type!r} and no publication date")
     canonical = _canonical_url(tree, url)
+    date_problem = "" if published else _date_problem(tree, page, reference)
     return Article(
         url=url,
         canonical_url=canonical,
@@ -182,20 +208,64 @@ def try_extract_article(html: str | bytes, url: str, *, reference: date | None =
         body=body,
         published=published,
         published_text=published_text,
-        authors=_authors(page, document.author),
-        publisher=(document.sitename or "").strip() or urlsplit(url).hostname or "",
+        authors=_authors(page, metadata),
+        publisher=(metadata.sitename or "").strip() or urlsplit(url).hostname or "",
         rubric=rubric,
         caption=caption,
-        image_url=_image(tree, url, document),
-        language=_language(tree, document),
+        image_url=_image(tree, url, metadata),
+        language=_language(tree, metadata),
+        date_problem=date_problem,
     )
 
 
-def extract_body(html: str | bytes, url: str) -> str:
+class _Metadata:
+    """trafilatura's metadata of a page as fallbacks, each computed on first use only.
+
+    Most pages never need them: title, date, authors, rubric and image come from the
+    page's own markup first. Each field uses trafilatura's function for it, not its full
+    metadata pass (which also runs htmldate and costs as much as the text extraction).
+    """
+
+    def __init__(self, tree: HtmlElement, url: str) -> None:
+        self._tree = tree
+        self._url = url
+
+    @property
+    def sitename(self) -> str | None:
+        return _meta(self._tree, "og:site_name") or extract_sitename(self._tree)
+
+    @property
+    def title(self) -> str | None:
+        return extract_title(self._tree)
+
+    @property
+    def author(self) -> str | None:
+        author = extract_author(self._tree)
+        # trafilatura's own rule: a single word is a site or a desk, not a person.
+        return author if author and " " in author else None
+
+    @property
+    def categories(self) -> list[str]:
+        return extract_catstags("category", self._tree)
+
+    @property
+    def image(self) -> str | None:
+        return None  # og:image and twitter:image are read by _image already
+
+    @property
+    def language(self) -> str | None:
+        return _meta(self._tree, "og:locale") or (
+            self._tree.xpath("string(//meta[@http-equiv='content-language']/@content)") or None
+        )
+
+
+def extract_body(html: str | bytes | HtmlElement, url: str) -> str:
     """The text of one continuation page ("Halaman 2") of an article; '' if there is none."""
-    tree = load_html(html)
+    tree = copy.deepcopy(html) if isinstance(html, HtmlElement) else load_html(html)
     if tree is None:
         return ""
+    _drop_link_boxes(tree)
+    _mark_boilerplate(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -205,6 +275,67 @@ def extract_body(html: str | bytes, url: str) -> str:
         prune_xpath=PRUNE_XPATH,
     )
     return "\n".join(_paragraphs(document.text or "", "")) if document is not None else ""
+
+
+def _leading_text(node: HtmlElement, wanted: int = _OPENER_CHARS) -> str:
+    """The first ``wanted`` characters a reader sees in ``node``, whitespace collapsed."""
+    out = ""
+    for chunk in node.itertext():
+        out = " ".join(f"{out} {chunk}".split())
+        if len(out) >= wanted:
+            break
+    return out.casefold()
+
+
+def _drop_link_boxes(tree: HtmlElement) -> None:
+    """Remove short blocks that open like a link list ("Baca juga: ...") inside the text."""
+    doomed = []
+    for node in tree.iter(*LINK_BOX_TAGS):
+        lead = " ".join((node.text or "")[: 2 * _OPENER_CHARS].split()).casefold()
+        if lead and not any(o.startswith(lead) or lead.startswith(o) for o in _LINK_LIST_OPENERS):
+            continue  # the common case, decided without walking the block's text
+        if not _leading_text(node).startswith(_LINK_LIST_OPENERS):
+            continue
+        if len(" ".join(node.text_content().split())) < LINK_BOX_MAX_CHARS:
+            doomed.append(node)
+    for node in doomed:
+        # An outer box already removed takes its inner ones along.
+        if node.getparent() is not None:
+            node.drop_tree()
+
+
+def _fewer_paragraphs(node: HtmlElement, limit: int) -> bool:
+    if limit == 0:
+        return True
+    count = 0
+    for _ in node.iter("p"):
+        count += 1
+        if count >= limit:
+            return False
+    return True
+
+
+def _mark_boilerplate(tree: HtmlElement) -> None:
+    """Mark (``PRUNE_MARK``) captions, meta lines, sharing, tickers, related lists, comments."""
+    for node in tree.iter():
+        if not isinstance(node.tag, str):
+            continue
+        classes = node.get("class") or ""
+        if node.tag != "figcaption" and not node.get("id") and not _PRUNE_WORDS.search(classes):
+            continue  # most elements: one regex over the class says nothing applies
+        doomed = node.tag == "figcaption" or "wp-caption-text" in classes.split()
+        if not doomed and classes:
+            doomed = any(
+                any(word in classes for word in words) and _fewer_paragraphs(node, limit)
+                for words, limit in _PRUNE_CLASS_RULES
+            )
+        if not doomed and (
+            node.get("id") in _COMMENT_IDS or any(w in classes for w in _COMMENT_CLASSES)
+        ):
+            # A theme's wrapper classed "comments-open" around the whole article stays.
+            doomed = next(node.iter("h1"), None) is None
+        if doomed:
+            node.set(PRUNE_MARK, "")
 
 
 def _max_date(reference: date) -> str:
@@ -317,8 +448,8 @@ def _visible_text(node: HtmlElement) -> str:
 def _is_noise(node: HtmlElement) -> bool:
     if node.tag in _NOISE_TAGS:
         return True
-    tokens = f"{node.get('class', '')} {node.get('id', '')}".split()
-    return any(_NOISE_CONTAINER.search(token) for token in tokens)
+    marks = f"{node.get('class', '')} {node.get('id', '')}"
+    return marks != " " and _NOISE_CONTAINER.search(marks) is not None
 
 
 def _without_noise(tree: HtmlElement) -> HtmlElement:
@@ -334,7 +465,7 @@ def _without_noise(tree: HtmlElement) -> HtmlElement:
         if isinstance(node.tag, str)
         and node.tag not in {"html", "body"}
         and _is_noise(node)
-        and not node.xpath(".//h1")
+        and next(node.iter("h1"), None) is None
     ]
     for node in doomed:
         # drop_tree keeps the tail text, which belongs to the parent.
@@ -355,7 +486,8 @@ def _published(
        the one before: right for a daily crawl, a guess for an archive.
 
     htmldate's free-text search is not used: it turns an upload path ".../2025/10/" into
-    "2025-10-01", and a wrong date misfiles a clipping where a missing one is noticed.
+    "2025-10-01" and finds "sejak tahun 2019" on a static page, and a wrong date misfiles
+    a clipping where a missing one is noticed.
     """
     max_date = _max_date(reference)
     shown = _visible_date(tree, reference)
@@ -382,6 +514,31 @@ def _published(
             return day, text
     logger.info("no publication date found on %s", url)
     return None, ""
+
+
+# A reference no real date is after: a date line read against it keeps its own year.
+_FAR_FUTURE = date(9000, 1, 1)
+
+
+def _date_problem(tree: HtmlElement, page: HtmlElement, reference: date) -> str:
+    """Why a page has no usable date: "future: <text>" when it names a day after
+    ``reference`` (a wrong clock or a typo, rejected on purpose), else "none"."""
+    texts = [_meta(tree, "article:published_time", "datePublished", "pubdate")]
+    texts += [
+        " ".join(node.text_content().split())
+        for node in page.iter()
+        if isinstance(node.tag, str)
+        and (
+            node.tag == "time" or _DATE_HINT.search(f"{node.get('class', '')} {node.get('id', '')}")
+        )
+    ]
+    for text in texts:
+        if not text or len(text) > MAX_TEXT_LENGTH:
+            continue
+        day = parse_date(text, reference=_FAR_FUTURE)
+        if day and day > reference + timedelta(days=1):
+            return f"future: {text}"
+    return "none"
 
 
 def _visible_date(tree: HtmlElement, reference: date) -> tuple[date, str] | None:
@@ -428,7 +585,7 @@ def _canonical_url(tree: HtmlElement, url: str) -> str:
     return canonicalize(url)
 
 
-def _authors(page: HtmlElement, fallback: str | None) -> list[str]:
+def _authors(page: HtmlElement, metadata: _Metadata) -> list[str]:
     """Bylines from markup meant for them, before trafilatura's guess."""
     names: list[str] = []
     for node in _json_ld(page):
@@ -452,8 +609,8 @@ def _authors(page: HtmlElement, fallback: str | None) -> list[str]:
                 " | //*[contains(@class, 'author')]//a[contains(@href, '/author/') or contains(@href, '/penulis/')]"
             )
         ]
-    if not names and fallback:
-        names = fallback.split(";")
+    if not names and metadata.author:
+        names = metadata.author.split(";")
     out: list[str] = []
     for raw in names:
         name = _AUTHOR_PREFIX.sub("", " ".join(raw.split())).strip(" :-|")

@@ -31,6 +31,19 @@ class Article:
     raw_html_path: str = ""
     # The home URL of the source (region YAML) the article was found through.
     source_url: str = ""
-    # The fetched HTML of each page (page 1 first) until the store pipeline archives it
-    # under ``raw_html_path``; not part of the article's identity.
+    # The fetched HTML of each page (page 1 first), gzip-compressed (by the extraction
+    # workers, off the reactor thread), until the store pipeline archives it under
+    # ``raw_html_path``; not part of the article's identity.
     raw_pages: list[bytes] = field(default_factory=list, repr=False, compare=False)
+    # Crawl bookkeeping, stored in ``seen_urls`` with the article: the URL as listed
+    # (canonical), the listing's date for it, and the HTTP validators of page 1.
+    # Why ``published`` is None: "future: <date line>" (a date after the crawl day), or
+    # "none" (no date found or readable).
+    date_problem: str = field(default="", compare=False)
+    # MinHash signature of page 1's body (crawler.near_duplicates), computed by the
+    # extraction worker; empty means "compute when storing".
+    minhash: bytes = field(default=b"", repr=False, compare=False)
+    listed_url: str = field(default="", compare=False)
+    listed_date: str = field(default="", compare=False)
+    etag: str = field(default="", compare=False)
+    last_modified: str = field(default="", compare=False)

@@ -1,15 +1,17 @@
 """Storing crawled articles: one row per story, raw HTML archived beside the database.
 
 An article is the same story when its canonical URL or its text (content hash) is the
-same. A re-crawl of an unchanged page writes nothing; a corrected page updates its row;
-the same text under a second URL (a mirror, a print version) is dropped and counted.
-Keeping earlier versions of a corrected article is for later (issue 4): for now the row
-holds the latest text and its raw file the latest HTML.
+same. A re-crawl of an unchanged page writes nothing; a corrected page updates its row
+and the text it replaces is kept in ``article_versions`` (its raw HTML too); the same
+text under a second URL (a mirror, a print version) is dropped and counted. A re-crawl
+that extracts a worse text than the stored one (empty, or less than half as long: a
+broken theme, a paywall, a truncated download) keeps the stored text. Every outcome
+also records the listed URL in ``seen_urls`` in the same transaction, so a scheduled
+crawl skips it next time only once the article is safely stored.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import logging
@@ -24,10 +26,13 @@ from sqlite_utils import Database
 
 from clippings.db import open_db
 from crawler.items import Article
+from crawler.near_duplicates import WINDOW_DAYS, ClusterIndex
 
 logger = logging.getLogger(__name__)
 
-NEW, UPDATED, UNCHANGED, DUPLICATE = "new", "updated", "unchanged", "duplicate"
+NEW, UPDATED, UNCHANGED, DUPLICATE, KEPT = "new", "updated", "unchanged", "duplicate", "kept"
+# A new text shorter than this share of the stored one is taken for a broken extraction.
+WORSE_BODY_RATIO = 0.5
 
 
 def content_hash(title: str, body: str) -> str:
@@ -38,9 +43,10 @@ def content_hash(title: str, body: str) -> str:
 
 @dataclass
 class StoreResult:
-    outcome: str  # NEW, UPDATED, UNCHANGED or DUPLICATE
+    outcome: str  # NEW, UPDATED, UNCHANGED, DUPLICATE or KEPT
     article_id: int | None
     detail: str = ""
+    cluster_id: int | None = None
 
 
 def store_article(
@@ -50,30 +56,149 @@ def store_article(
     raw_dir: str | Path,
     source_id: int | None = None,
     now: datetime | None = None,
+    clusters: ClusterIndex | None = None,
 ) -> StoreResult:
-    """Insert, update or skip one article inside a single transaction."""
+    """Insert, update (keeping the old text as a version) or skip one article, atomically.
+
+    With ``clusters``, a new or corrected article joins the cluster of its
+    near-duplicates (see :mod:`crawler.near_duplicates`) in the same transaction.
+    """
     digest = content_hash(article.title, article.body)
     fetched_at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     with db.atomic():
         by_url = _one(
             db,
-            "select id, content_hash from articles where canonical_url = ?",
+            "select id, title, body, content_hash, published, raw_path, fetched_at"
+            " from articles where canonical_url = ?",
             [article.canonical_url],
         )
         by_hash = _one(
             db, "select id, canonical_url from articles where content_hash = ?", [digest]
         )
         if by_url and by_url["content_hash"] == digest:
-            return StoreResult(UNCHANGED, by_url["id"])
-        if by_hash and (not by_url or by_hash["id"] != by_url["id"]):
-            return StoreResult(DUPLICATE, by_hash["id"], f"same text as {by_hash['canonical_url']}")
-        article.raw_html_path = _archive(article, Path(raw_dir))
-        row = _row(article, digest, source_id, fetched_at)
-        if by_url:
-            db["articles"].update(by_url["id"], row)
-            return StoreResult(UPDATED, by_url["id"])
-        article_id = db["articles"].insert(row).last_pk
-        return StoreResult(NEW, article_id)
+            result = StoreResult(UNCHANGED, by_url["id"])
+        elif by_hash and (not by_url or by_hash["id"] != by_url["id"]):
+            result = StoreResult(
+                DUPLICATE, by_hash["id"], f"same text as {by_hash['canonical_url']}"
+            )
+        elif by_url and len(article.body) < WORSE_BODY_RATIO * len(by_url["body"]):
+            result = StoreResult(
+                KEPT,
+                by_url["id"],
+                f"new text has {len(article.body)} characters, stored {len(by_url['body'])}",
+            )
+        elif by_url:
+            _keep_version(db, by_url, Path(raw_dir), fetched_at)
+            article.raw_html_path = _archive(article, Path(raw_dir))
+            row = _row(article, digest, source_id, fetched_at)
+            if row["published"] is None:
+                row["published"] = by_url["published"]  # a lost date line is no news
+            _update(db, "articles", by_url["id"], row)
+            result = StoreResult(UPDATED, by_url["id"])
+        else:
+            article.raw_html_path = _archive(article, Path(raw_dir))
+            row = _row(article, digest, source_id, fetched_at)
+            result = StoreResult(NEW, _insert(db, "articles", row))
+        if clusters is not None and result.outcome in {NEW, UPDATED}:
+            # Page 1's signature from the worker, unless later pages were joined to it.
+            ready = article.minhash if len(article.raw_pages) <= 1 else b""
+            result.cluster_id = clusters.add(db, result.article_id, article.body, ready)
+        stored_hash = digest if result.outcome in {NEW, UPDATED, UNCHANGED} else None
+        record_seen(
+            db,
+            article.listed_url or article.canonical_url,
+            source_id=source_id,
+            now=fetched_at,
+            fetched=True,
+            listed_date=article.listed_date,
+            etag=article.etag,
+            last_modified=article.last_modified,
+            content_hash=stored_hash,
+            article_id=result.article_id,
+            status=f"article_{result.outcome}",
+        )
+        return result
+
+
+def record_seen(
+    db: Database,
+    url: str,
+    *,
+    source_id: int | None,
+    now: str,
+    fetched: bool,
+    status: str,
+    listed_date: str = "",
+    etag: str = "",
+    last_modified: str = "",
+    content_hash: str | None = None,
+    article_id: int | None = None,
+) -> None:
+    """Upsert the ``seen_urls`` row of ``url``; empty values keep what the row had."""
+    row = {"url": url, "last_seen": now, "status": status}
+    if source_id is not None:
+        row["source_id"] = source_id
+    if fetched:
+        row["fetched_at"] = now
+    for key, value in (
+        ("listed_date", listed_date),
+        ("etag", etag),
+        ("last_modified", last_modified),
+        ("content_hash", content_hash),
+        ("article_id", article_id),
+    ):
+        if value:
+            row[key] = value
+    columns = [*row, "first_seen"]
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in row if c != "url")
+    db.execute(
+        f"insert into seen_urls ({', '.join(f'[{c}]' for c in columns)})"
+        f" values ({', '.join('?' * len(columns))})"
+        f" on conflict(url) do update set {updates}",
+        [*row.values(), now],
+    )
+
+
+def _keep_version(db: Database, old: dict, raw_dir: Path, replaced_at: str) -> None:
+    """Copy the text being replaced to ``article_versions``, its raw file beside it."""
+    raw_path = old["raw_path"] or ""
+    if raw_path and Path(raw_path).exists():
+        count = db.execute(
+            "select count(*) from article_versions where article_id = ?", [old["id"]]
+        ).fetchone()[0]
+        kept = Path(raw_path).with_name(
+            Path(raw_path).name.replace(".html.gz", f"-v{count + 1}.html.gz")
+        )
+        Path(raw_path).replace(kept)
+        raw_path = str(kept)
+    _insert(
+        db,
+        "article_versions",
+        {
+            "article_id": old["id"],
+            "title": old["title"],
+            "body": old["body"],
+            "content_hash": old["content_hash"],
+            "raw_path": raw_path,
+            "fetched_at": old["fetched_at"],
+            "replaced_at": replaced_at,
+        },
+    )
+
+
+# Plain statements on the per-article path: sqlite-utils' insert/update read the table's
+# schema (several PRAGMA queries) on every call, a third of the crawl thread's time.
+def _insert(db: Database, table: str, row: dict) -> int:
+    names = ", ".join(f"[{c}]" for c in row)
+    cursor = db.execute(
+        f"insert into [{table}] ({names}) values ({', '.join('?' * len(row))})", list(row.values())
+    )
+    return cursor.lastrowid
+
+
+def _update(db: Database, table: str, pk: int, row: dict) -> None:
+    assignments = ", ".join(f"[{c}] = ?" for c in row)
+    db.execute(f"update [{table}] set {assignments} where id = ?", [*row.values(), pk])
 
 
 def _one(db: Database, sql: str, params: list) -> dict | None:
@@ -103,7 +228,7 @@ def _row(article: Article, digest: str, source_id: int | None, fetched_at: str) 
 
 
 def _archive(article: Article, raw_dir: Path) -> str:
-    """Write each fetched page gzip-compressed; the path of page 1 goes into the row.
+    """Write each fetched page (already gzip-compressed); the path of page 1 goes into the row.
 
     Later pages of a paginated article sit beside it as ``<name>-p2.html.gz`` and so on.
     """
@@ -117,7 +242,7 @@ def _archive(article: Article, raw_dir: Path) -> str:
     first = folder / f"{stem}.html.gz"
     for number, page in enumerate(article.raw_pages, start=1):
         path = first if number == 1 else folder / f"{stem}-p{number}.html.gz"
-        path.write_bytes(gzip.compress(page, mtime=0))
+        path.write_bytes(page)
     return str(first)
 
 
@@ -134,6 +259,8 @@ class ArticleStorePipeline:
         self.db: Database | None = None
         self.source_ids: dict[str, int] = {}
         self.crawler = None
+        self.cluster_days = WINDOW_DAYS
+        self.clusters: ClusterIndex | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> ArticleStorePipeline:
@@ -148,14 +275,20 @@ class ArticleStorePipeline:
             list(settings.getlist("KLIPING_SOURCES")),
         )
         pipeline.crawler = crawler
+        pipeline.cluster_days = settings.getint("KLIPING_CLUSTER_DAYS", WINDOW_DAYS)
         return pipeline
 
     def open_spider(self) -> None:
         self.db = open_db(self.db_path)
+        # WAL with synchronous=NORMAL: each article is still its own transaction and the
+        # file cannot be corrupted, but commits skip an fsync each (a power cut may lose
+        # the last few articles, which the next crawl fetches again).
+        self.db.execute("PRAGMA synchronous = NORMAL")
         rows = self.db.query(
             "select id, url from sources where coalesce(region, '') = ?", [self.region or ""]
         )
         self.source_ids = {row["url"]: row["id"] for row in rows}
+        self.clusters = ClusterIndex.load(self.db, window_days=self.cluster_days)
 
     def close_spider(self) -> None:
         if self.db is not None:
@@ -168,7 +301,11 @@ class ArticleStorePipeline:
         source = self.source_index.get(item.source_url)
         try:
             result = store_article(
-                self.db, item, raw_dir=self.raw_dir, source_id=self.source_ids.get(item.source_url)
+                self.db,
+                item,
+                raw_dir=self.raw_dir,
+                source_id=self.source_ids.get(item.source_url),
+                clusters=self.clusters,
             )
         except (sqlite3.Error, OSError) as exc:
             self._count("error/store_failed", source)
@@ -177,6 +314,15 @@ class ArticleStorePipeline:
         finally:
             item.raw_pages = []  # archived (or not needed); do not carry the HTML further
         self._count(f"articles/{result.outcome}", source)
+        if result.cluster_id is not None:
+            self._count("articles/near_duplicate", source)
+        if result.outcome == KEPT:
+            self._count("drop/worse_than_stored", source)
+            logger.warning(
+                "article %s: stored text kept, the new one looks broken (%s)",
+                item.canonical_url,
+                result.detail,
+            )
         if result.outcome == DUPLICATE:
             self._count("drop/duplicate", source)
             raise DropItem(f"duplicate {item.canonical_url}: {result.detail}", log_level="INFO")

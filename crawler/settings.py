@@ -41,6 +41,11 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
+# Items one response's output is processed with in parallel. Scrapy's default (100)
+# starts 100 asyncio tasks per response; a page here yields one article at most and the
+# store pipeline is synchronous, so they only cost reactor time.
+CONCURRENT_ITEMS = 4
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ArticleStorePipeline": 300,
 }
@@ -60,6 +65,21 @@ KLIPING_RAW_DIR = "var/raw"
 # The day the crawl treats as "today" (ISO date); empty means the real today. Dates after
 # it by more than a day are rejected as wrong.
 KLIPING_REFERENCE_DATE = ""
+# Processes extracting articles beside the reactor thread: -1 = one per CPU, 0 = none
+# (extract on the reactor thread). See crawler.extract_pool.
+KLIPING_EXTRACT_WORKERS = -1
+# Articles fetched in the last N days are compared for near-duplicates (press releases
+# printed by several outlets); see crawler.near_duplicates.
+KLIPING_CLUSTER_DAYS = 14
+# Incremental crawling (crawler.seen): skip URLs an earlier crawl fetched unless their
+# listing says they changed; KLIPING_RECHECK_SEEN re-requests them all conditionally.
+KLIPING_INCREMENTAL = True
+KLIPING_RECHECK_SEEN = False
+# ISO date: listings and articles dated before it are not fetched/stored (--since).
+KLIPING_SINCE = ""
+# An article page larger than this is not downloaded (counted as "too_large"); feeds and
+# sitemaps keep DOWNLOAD_MAXSIZE.
+KLIPING_MAX_PAGE_BYTES = 5 * 1024 * 1024
 # Pages of one article followed through "Halaman 2"/rel=next links, page 1 included.
 KLIPING_MAX_ARTICLE_PAGES = 20
 # Article URLs taken from one feed or one sitemap file; 0 = no limit.

@@ -18,15 +18,17 @@ _AMP_PARAMS = {"amp", "amp_markup", "outputtype"}
 _AMP_PATH = re.compile(r"/amp/?$", re.IGNORECASE)
 
 
-def canonicalize(url: str) -> str:
+def canonicalize(url: str, *, home: str | None = None) -> str:
     """The key under which an article URL is deduplicated and stored.
 
     Drops fragments, tracking parameters (``utm_*``, ``fbclid``, ``gclid``... as listed
     by courlan) and AMP variants, lower-cases scheme and host, removes default ports,
     sorts the query and removes a trailing slash (``/judul/`` and ``/judul`` are one page).
+    With ``home`` (the source's home page URL), the mobile and AMP hosts of that site
+    (``m.``, ``mobile.``, ``amp.``) become the home page's host.
     Raises ``ValueError`` for anything but an absolute http(s) URL.
     """
-    url = fetch_url(url)
+    url = fetch_url(url, home=home)
     parts = urlsplit(url)
     if len(parts.path) > 1 and parts.path.endswith("/"):
         url = urlunsplit(
@@ -35,7 +37,7 @@ def canonicalize(url: str) -> str:
     return url
 
 
-def fetch_url(url: str) -> str:
+def fetch_url(url: str, *, home: str | None = None) -> str:
     """The URL to request: :func:`canonicalize` but with the path's trailing slash as given.
 
     WordPress answers ``/judul`` with a redirect to ``/judul/``; keeping the publisher's
@@ -45,6 +47,11 @@ def fetch_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         raise ValueError(f"not an http(s) URL: {url!r}")
+    if home:
+        desktop = desktop_host(parts.netloc, home)
+        if desktop != parts.netloc:
+            parts = parts._replace(netloc=desktop)
+            url = urlunsplit(parts)
     query = urlencode(
         [
             (k, v)
@@ -58,3 +65,21 @@ def fetch_url(url: str) -> str:
     url = normalize_url(url)
     # w3lib: percent-encoding and query order, the way Scrapy fingerprints requests.
     return canonicalize_url(url, keep_fragments=False)
+
+
+_MOBILE_PREFIXES = ("m.", "mobile.", "amp.")
+
+
+def desktop_host(netloc: str, home: str) -> str:
+    """``m.example.id`` -> the host of ``home`` when that is ``example.id`` or ``www.example.id``.
+
+    Only the source's own site is mapped: ``m.`` of an unrelated host is left alone, and
+    whether the desktop site has ``www.`` is taken from the home page, not guessed.
+    """
+    home_host = (urlsplit(home).netloc or "").lower()
+    host = netloc.lower()
+    bare_home = home_host.removeprefix("www.")
+    for prefix in _MOBILE_PREFIXES:
+        if host.startswith(prefix) and host[len(prefix) :] in {bare_home, home_host}:
+            return home_host
+    return netloc

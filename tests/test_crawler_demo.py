@@ -8,7 +8,6 @@ page's noise; a second crawl must add nothing.
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date
 
@@ -85,7 +84,9 @@ def test_second_crawl_adds_no_rows(demo):
     second = demo["second"]
     assert second["articles"]["new"] == 0
     assert second["articles"]["updated"] == 0
-    assert second["articles"]["unchanged"] == len(demo["truth"])
+    # Seen by the first crawl: not requested again.
+    assert second["articles"]["unchanged"] == 0
+    assert second["skipped"]["already_seen"] >= len(demo["truth"])
     assert len(demo["rows"]) == len(demo["truth"])
 
 
@@ -94,7 +95,10 @@ def test_kliping_crawl_command(tmp_path, monkeypatch):
     # Real crawl, minus the politeness delays a local test server does not need.
     import clippings.commands.crawl as command
 
-    monkeypatch.setattr(command, "run_crawl", functools.partial(run_crawl, settings=FAST))
+    def fast_crawl(*args, settings=None, **kwargs):
+        return run_crawl(*args, settings={**FAST, **(settings or {})}, **kwargs)
+
+    monkeypatch.setattr(command, "run_crawl", fast_crawl)
     region_yaml = (
         "id: kota-uji\nname: Kota Uji\ngovernment: Pemerintah Kota Uji\n"
         "signer: {title: Kepala, name: Penandatangan Uji, place: Uji}\n"
@@ -134,6 +138,7 @@ def test_kliping_crawl_command(tmp_path, monkeypatch):
     assert "Halaman diambil:" in result.output
     assert f"Artikel baru: {n}, diperbarui: 0" in result.output
     assert "Gagal: tidak ada" in result.output
+    assert f"Per sumber:\n  - {source['name']}: " in result.output
     db = open_db(db_path)
     try:
         assert db["articles"].count == n

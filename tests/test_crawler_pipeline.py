@@ -6,6 +6,7 @@ import gzip
 import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from scrapy.exceptions import DropItem, NotConfigured
@@ -16,6 +17,7 @@ from clippings.db import open_db
 from crawler.items import Article
 from crawler.pipelines import (
     DUPLICATE,
+    KEPT,
     NEW,
     UNCHANGED,
     UPDATED,
@@ -42,7 +44,7 @@ def _article(**changes) -> Article:
         caption="Warga melintasi jalan berlubang.",
         language="id",
         source_url="https://kabarpesisir.example/",
-        raw_pages=[HTML],
+        raw_pages=[gzip.compress(HTML)],
     )
     return replace(article, **changes) if changes else article
 
@@ -89,7 +91,7 @@ def test_corrected_article_updates_its_row(db, tmp_path):
     first = store_article(db, _article(), raw_dir=tmp_path)
     fixed = _article(
         body="Paragraf pertama yang sudah dikoreksi.\nParagraf kedua.",
-        raw_pages=[b"<html>v2</html>"],
+        raw_pages=[gzip.compress(b"<html>v2</html>")],
     )
     result = store_article(db, fixed, raw_dir=tmp_path)
     assert result.outcome == UPDATED and result.article_id == first.article_id
@@ -126,7 +128,9 @@ def test_correction_that_equals_another_article_keeps_both_rows(db, tmp_path):
 
 def test_paginated_article_archives_every_page(db, tmp_path):
     result = store_article(
-        db, _article(raw_pages=[b"<html>1</html>", b"<html>2</html>"]), raw_dir=tmp_path
+        db,
+        _article(raw_pages=[gzip.compress(b"<html>1</html>"), gzip.compress(b"<html>2</html>")]),
+        raw_dir=tmp_path,
     )
     first = tmp_path / db["articles"].get(result.article_id)["raw_path"]
     second = first.with_name(first.name.replace(".html.gz", "-p2.html.gz"))
@@ -169,3 +173,52 @@ def test_pipeline_counts_outcomes_per_source(db_path, tmp_path):
     assert stats["kliping/articles/duplicate"] == 1
     assert stats["kliping/source/1/articles/new"] == 1
     assert stats["kliping/source/1/drop/duplicate"] == 1
+
+
+def test_correction_keeps_the_replaced_text_and_raw_page_as_a_version(db, tmp_path):
+    first = store_article(db, _article(), raw_dir=tmp_path)
+    fixed = _article(
+        body="Paragraf pertama yang sudah dikoreksi redaksi.\nParagraf kedua tentang laporan warga.",
+        raw_pages=[gzip.compress(b"<html>v2</html>")],
+    )
+    assert store_article(db, fixed, raw_dir=tmp_path).outcome == UPDATED
+    versions = list(db["article_versions"].rows_where("article_id = ?", [first.article_id]))
+    assert len(versions) == 1
+    old = versions[0]
+    assert old["body"] == _article().body
+    assert old["content_hash"] == content_hash(_article().title, _article().body)
+    assert gzip.decompress(Path(old["raw_path"]).read_bytes()) == HTML
+    current = db["articles"].get(first.article_id)
+    assert gzip.decompress(Path(current["raw_path"]).read_bytes()) == b"<html>v2</html>"
+
+
+def test_worse_recrawl_keeps_the_stored_text(db, tmp_path):
+    first = store_article(db, _article(), raw_dir=tmp_path)
+    broken = _article(body="Paragraf.", published=None)
+    result = store_article(db, broken, raw_dir=tmp_path)
+    assert result.outcome == KEPT and result.article_id == first.article_id
+    row = db["articles"].get(first.article_id)
+    assert row["body"] == _article().body and row["published"] == "2025-10-27"
+    assert db["article_versions"].count == 0
+
+
+def test_update_without_a_date_keeps_the_stored_date(db, tmp_path):
+    first = store_article(db, _article(), raw_dir=tmp_path)
+    longer = _article(body=_article().body + "\nParagraf ketiga tambahan.", published=None)
+    assert store_article(db, longer, raw_dir=tmp_path).outcome == UPDATED
+    assert db["articles"].get(first.article_id)["published"] == "2025-10-27"
+
+
+def test_stored_article_is_recorded_as_seen_under_its_listed_url(db, tmp_path):
+    article = _article(
+        listed_url="https://kabarpesisir.example/berita/aduan-jalan",
+        listed_date="2025-10-27T10:00:00+07:00",
+        etag='"abc"',
+        last_modified="Mon, 27 Oct 2025 03:00:00 GMT",
+    )
+    result = store_article(db, article, raw_dir=tmp_path)
+    seen = db["seen_urls"].get("https://kabarpesisir.example/berita/aduan-jalan")
+    assert seen["article_id"] == result.article_id
+    assert seen["etag"] == '"abc"' and seen["listed_date"] == "2025-10-27T10:00:00+07:00"
+    assert seen["content_hash"] == content_hash(article.title, article.body)
+    assert seen["status"] == "article_new"

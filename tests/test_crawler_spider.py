@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from datetime import date
 
@@ -36,6 +37,15 @@ def spider():
 
 def _meta(kind="article", **extra):
     return {"kliping_source": 0, "kliping_kind": kind, **extra}
+
+
+def _collect(outputs) -> list:
+    """Everything an async callback yields, run to its end."""
+
+    async def run():
+        return [output async for output in outputs]
+
+    return asyncio.run(run())
 
 
 def _html(url: str, body: str, **meta) -> HtmlResponse:
@@ -191,7 +201,7 @@ def test_non_html_article_is_counted(spider):
         headers={"Content-Type": "application/pdf"},
         request=Request(url, meta=_meta()),
     )
-    assert list(spider.parse_article(response)) == []
+    assert _collect(spider.parse_article(response)) == []
     assert spider.crawler.stats.get_value("kliping/error/not_html") == 1
 
 

@@ -75,3 +75,33 @@ def test_fetch_url_keeps_the_publishers_trailing_slash():
 def test_non_http_urls_are_refused(bad):
     with pytest.raises(ValueError, match="not an http"):
         canonicalize(bad)
+
+
+@pytest.mark.parametrize(
+    ("url", "home", "expected"),
+    [
+        (
+            "https://m.suarapemalang.com/berita/a/",
+            "https://suarapemalang.com/",
+            "https://suarapemalang.com/berita/a",
+        ),
+        (
+            "https://m.kompas.example/read/1",
+            "https://www.kompas.example/",
+            "https://www.kompas.example/read/1",
+        ),
+        (
+            "https://amp.kompas.example/read/1/amp/",
+            "https://www.kompas.example/",
+            "https://www.kompas.example/read/1",
+        ),
+        # Another site's mobile host is not this source's page.
+        (
+            "https://m.lain.example/read/1",
+            "https://www.kompas.example/",
+            "https://m.lain.example/read/1",
+        ),
+    ],
+)
+def test_mobile_and_amp_hosts_of_the_source_are_its_desktop_pages(url, home, expected):
+    assert canonicalize(url, home=home) == expected

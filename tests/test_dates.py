@@ -86,3 +86,25 @@ def test_future_date_is_rejected_and_logged(caplog):
 
 def test_default_reference_is_today():
     assert parse_date("kemarin") == date.fromordinal(date.today().toordinal() - 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Shapes read without dateparser: they must agree with it.
+        ("Jumat, 3 Okt 2025 08.30 WIB", date(2025, 10, 3)),
+        ("Jumat , 17 February 2017, 13:16 WIB", date(2017, 2, 17)),
+        ("November 19, 2019, 9:02 AM", date(2019, 11, 19)),
+        ("Nov. 19, 2019", date(2019, 11, 19)),
+        ("Selasa, 23 Februari 2016 15:06 WIB | 998 Views", date(2016, 2, 23)),
+        ("Rabu, 29 Oktober 2025 10:00 WIB", date(2025, 10, 29)),
+    ],
+)
+def test_common_shapes(text, expected):
+    assert parse_date(text, reference=date(2025, 10, 28)) == expected
+
+
+def test_common_shape_needs_a_real_weekday_and_month():
+    # "Pemalang" is no weekday and "Hujan" no month: these are not date lines.
+    assert parse_date("Pemalang 27 Hujan 2025", reference=REFERENCE) is None
+    assert parse_date("31/02/2025 10:00", reference=REFERENCE) is None

@@ -175,3 +175,25 @@ def test_not_a_pdf_is_refused_without_output(certs, tmp_path):
         sign_pdf(bogus, tmp_path / "hasil.pdf", p12_path=certs.p12, password=certs.password,
                  signer_name=SIGNER, reason="uji", location="Kota Contoh")
     assert not (tmp_path / "hasil.pdf").exists()
+
+
+def test_visible_signature_box_shows_signer_and_stays_valid(plain_pdf, certs, tmp_path):
+    import pikepdf
+
+    from clippings.signing import SIGNATURE_FIELD
+
+    out = tmp_path / "terlihat.pdf"
+    box = (300.0, 200.0, 512.6, 256.7)
+    sign_pdf(plain_pdf, out, p12_path=certs.p12, password=certs.password, signer_name=SIGNER,
+             reason="Pengesahan kliping", location="Kota Contoh", visible_box=box)
+    result = verify_pdf(out, trust_roots=[certs.ca_cert])
+    assert result.valid and result.signer == SIGNER, result.problems
+    with pikepdf.open(out) as pdf:
+        [widget] = [a for a in pdf.pages[-1].obj.get("/Annots", []) if a.get("/T") == SIGNATURE_FIELD]
+        assert [round(float(v)) for v in widget.Rect] == [round(v) for v in box]
+        drawn = [bytes(operands[0]).decode("latin-1")
+                 for operands, operator in pikepdf.parse_content_stream(widget.AP.N)
+                 if str(operator) == "Tj"]
+    assert drawn[0] == "Ditandatangani secara elektronik oleh"
+    assert drawn[1] == SIGNER
+    assert drawn[2].startswith(datetime.now(UTC).strftime("%d-%m-%Y"))

@@ -11,6 +11,7 @@ from clippings.commands.options import db_option, region_option
 from clippings.db import default_db_path
 from clippings.regions import Region
 from crawler.run import CrawlError, run_crawl
+from crawler.seen import since_date
 
 # Indonesian words for the reasons the crawler counts; an unknown reason prints as is.
 REASONS = {
@@ -38,6 +39,17 @@ REASONS = {
     "forbidden_by_robots": "dilarang robots.txt",
     "ignored": "tidak diambil",
     "feed_entry_without_link": "entri umpan tanpa tautan",
+    "already_seen": "sudah diambil sebelumnya",
+    "outside_window": "di luar jangka --since",
+    "seen_url": "tautan ganda",
+    "worse_than_stored": "hasil lebih buruk dari yang tersimpan",
+    "extract_crashed": "proses ekstraksi gagal",
+    "too_large": "halaman terlalu besar",
+    "wrong_language": "bukan berbahasa Indonesia",
+    "future_date": "tanggal di masa depan",
+    "no_date": "tanggal tidak terbaca",
+    "not_modified": "tidak berubah (304)",
+    "redirect_loop": "pengalihan berulang",
 }
 
 
@@ -55,23 +67,43 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def format_report(report: dict[str, Any]) -> str:
-    """The crawl report as the desk reads it, in Indonesian."""
+    """The crawl report as the desk reads it, in Indonesian, with a block per source."""
     articles = report["articles"]
     lines = [
         f"Halaman diambil: {report['pages_fetched']}",
         f"Artikel baru: {articles['new']}, diperbarui: {articles['updated']}, "
-        f"tidak berubah: {articles['unchanged']}, duplikat: {articles['duplicate']}",
+        f"tidak berubah: {articles['unchanged'] + articles.get('not_modified', 0)}, "
+        f"duplikat: {articles['duplicate']}",
         f"Gagal: {_counts(report['errors'])}",
         f"Dilewati: {_counts({k: v for k, v in report['dropped'].items() if k != 'duplicate'})}",
+        f"Tidak diambil: {_counts(report.get('skipped', {}))}",
     ]
-    if len(report.get("sources", [])) > 1:
-        lines.append("Per sumber:")
-        for source in report["sources"]:
-            failed = sum(source["errors"].values())
-            lines.append(
-                f"  - {source['name']}: {source['pages_fetched']} halaman, "
-                f"{source['articles']['new']} baru, {source['articles']['duplicate']} duplikat, {failed} gagal"
+    dates = report.get("dates", {})
+    if dates:
+        lines.append(
+            "Disimpan tanpa tanggal: "
+            + _counts(
+                {
+                    {"future": "future_date", "none": "no_date"}.get(k, k): v
+                    for k, v in dates.items()
+                }
             )
+        )
+    if articles.get("near_duplicate"):
+        lines.append(
+            f"Berita yang juga dimuat media lain (dikelompokkan): {articles['near_duplicate']}"
+        )
+    if articles.get("kept"):
+        lines.append(f"Teks tersimpan dipertahankan (hasil baru lebih buruk): {articles['kept']}")
+    lines.append("Per sumber:")
+    for source in report.get("sources", []):
+        got = source["articles"]
+        failed = sum(source["errors"].values())
+        lines.append(
+            f"  - {source['name']}: {source['pages_fetched']} halaman, {got['new']} baru, "
+            f"{got['updated']} diperbarui, {got['duplicate']} duplikat, {failed} gagal"
+            + (f" ({_counts(source['errors'])})" if failed else "")
+        )
     return "\n".join(lines)
 
 
@@ -110,18 +142,42 @@ def select_sources(region: Region, wanted: tuple[str, ...]) -> list[dict[str, An
     default=None,
     help="Folder arsip HTML mentah (bawaan: folder raw di samping basis data).",
 )
+@click.option(
+    "--since",
+    default="",
+    metavar="JANGKA",
+    help="Hanya berita sejak jangka ini: 2d (dua hari), 1w (sepekan) atau tanggal 2025-10-27.",
+)
+@click.option(
+    "--recheck",
+    is_flag=True,
+    help="Periksa ulang halaman yang sudah pernah diambil (permintaan bersyarat, 304 bila sama).",
+)
 def crawl(
-    region: Region, db_path: Path | None, wanted: tuple[str, ...], raw_dir: Path | None
+    region: Region,
+    db_path: Path | None,
+    wanted: tuple[str, ...],
+    raw_dir: Path | None,
+    since: str,
+    recheck: bool,
 ) -> None:
     """Ambil berita terbaru dari sumber-sumber wilayah lewat umpan RSS/Atom dan peta situs.
 
-    Setiap artikel disimpan sekali; perayapan ulang tidak menambah duplikat.
+    Setiap artikel disimpan sekali; perayapan ulang hanya mengambil halaman baru atau
+    yang berubah, dan versi lama artikel yang dikoreksi tetap disimpan.
 
     \b
     Contoh:
       kliping crawl --region kabupaten-pemalang
       kliping crawl --region kabupaten-pemalang --source https://suarapemalang.com
+      kliping crawl --region kota-yogyakarta --since 2d
     """
+    try:
+        window = since_date(since)
+    except ValueError:
+        raise click.BadParameter(
+            f"{since!r} bukan jangka waktu; contoh: 2d, 1w, 2025-10-27", param_hint="--since"
+        ) from None
     sources = select_sources(region, wanted)
     if not sources:
         raise click.ClickException(
@@ -131,7 +187,12 @@ def crawl(
     raw_dir = raw_dir or db_path.parent / "raw"
     click.echo(f"Merayapi {len(sources)} sumber untuk {region.name}...", err=True)
     try:
-        report = run_crawl(sources, db_path=db_path, raw_dir=raw_dir, region=region.id)
+        settings: dict[str, Any] = {"KLIPING_RECHECK_SEEN": recheck}
+        if window:
+            settings["KLIPING_SINCE"] = window.isoformat()
+        report = run_crawl(
+            sources, db_path=db_path, raw_dir=raw_dir, region=region.id, settings=settings
+        )
     except CrawlError as exc:
         raise click.ClickException(f"perayapan gagal: {exc}") from None
     click.echo(format_report(report))

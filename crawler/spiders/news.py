@@ -5,15 +5,19 @@ A source is a dict as in a region YAML (``name``, ``url``, ``kind``, ``feeds``,
 canonical URL so the feed's ``?utm_source=rss`` link and the sitemap's clean link are
 fetched once. Anything broken (feed, sitemap, page) is logged with its URL and reason,
 counted under ``kliping/error/<reason>`` (and per source), and skipped.
+
+URLs an earlier crawl fetched are skipped unless their listing says they changed
+(:mod:`crawler.seen`); a ``--since`` window skips older listings. Pages are extracted in
+worker processes (:mod:`crawler.extract_pool`) while the reactor keeps downloading.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.etree
@@ -35,16 +39,29 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed
 
 from crawler.dates import parse_date
-from crawler.extract import Rejected, extract_body, try_extract_article
+from crawler.extract_pool import (
+    ExtractionCrashed,
+    ExtractionPool,
+    article_page,
+    continuation_page,
+)
 from crawler.items import Article
+from crawler.pagination import next_page_url
+from crawler.seen import (
+    Seen,
+    SeenWriter,
+    conditional_headers,
+    listed_datetime,
+    load_seen,
+    should_fetch,
+)
 from crawler.urls import canonicalize, fetch_url
+
+__all__ = ["NewsSpider", "failure_reason", "next_page_url"]
 
 logger = logging.getLogger(__name__)
 
 # Link texts of a "next page" link inside a paginated article.
-_NEXT_TEXT = re.compile(r"^(?:selanjutnya|berikutnya|lanjut|next)\b|^[›»>]+$", re.IGNORECASE)
-_PAGE_TEXT = re.compile(r"^(?:halaman|hal\.?|page)?\s*(\d{1,3})$", re.IGNORECASE)
-_PAGE_PARAMS = ("page", "halaman", "hal", "pg")
 _PAGE_SUFFIX = re.compile(r"^(.+)/(\d{1,3})$")
 
 _NETWORK_REASONS: list[tuple[type[BaseException], str]] = [
@@ -74,6 +91,11 @@ def failure_reason(failure: Failure) -> str:
     """A short, stable name for why a request failed, used in stats keys and the report."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    message = str(failure.value).lower()
+    if failure.check(IgnoreRequest) and "max redirections" in message:
+        return "redirect_loop"
+    if "max size" in message or "maxsize" in message:
+        return "too_large"
     for exc_type, reason in _NETWORK_REASONS:
         if failure.check(exc_type):
             return reason
@@ -100,6 +122,13 @@ class NewsSpider(scrapy.Spider):
         self.default_feed_paths: list[str] = ["/feed/"]
         self.default_sitemap_paths: list[str] = ["/sitemap.xml"]
         self._seen: set[str] = set()
+        self.extractor = ExtractionPool(0)
+        # Incremental crawling: what earlier crawls fetched (empty without a database).
+        self.seen_before: dict[str, Seen] = {}
+        self.seen_writer: SeenWriter | None = None
+        self.recheck_seen = False
+        self.since: date | None = None
+        self.max_page_bytes = 5 * 1024 * 1024
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -117,7 +146,36 @@ class NewsSpider(scrapy.Spider):
         spider.default_sitemap_paths = settings.getlist(
             "KLIPING_DEFAULT_SITEMAP_PATHS", spider.default_sitemap_paths
         )
+        spider.extractor = ExtractionPool.from_settings(settings)
+        spider.recheck_seen = settings.getbool("KLIPING_RECHECK_SEEN", False)
+        spider.max_page_bytes = settings.getint("KLIPING_MAX_PAGE_BYTES", spider.max_page_bytes)
+        if settings.get("KLIPING_SINCE"):
+            spider.since = date.fromisoformat(settings.get("KLIPING_SINCE"))
+        db_path = settings.get("KLIPING_DB")
+        if db_path and settings.getbool("KLIPING_INCREMENTAL", True):
+            spider.seen_before = load_seen(db_path)
+            spider.seen_writer = SeenWriter(db_path, _source_ids(db_path, settings))
+        crawler.signals.connect(spider._closed, signal=scrapy.signals.spider_closed)
         return spider
+
+    def _closed(self) -> None:
+        self.extractor.close()
+        if self.seen_writer is not None:
+            self.seen_writer.flush()
+
+    def _record(self, response: Response, status: str) -> None:
+        """Remember a fetched page that gave no article, so the next crawl skips it."""
+        if self.seen_writer is None:
+            return
+        source, _ = self._meta(response)
+        info = self.sources[source] if source is not None else {}
+        self.seen_writer.add(
+            response.meta.get("kliping_key") or canonicalize(response.url),
+            status,
+            source_url=info.get("url", ""),
+            listed_date=response.meta.get("kliping_listed", ""),
+            **_validators(response),
+        )
 
     # --- bookkeeping --------------------------------------------------------------------
 
@@ -139,6 +197,7 @@ class NewsSpider(scrapy.Spider):
     # --- start --------------------------------------------------------------------------
 
     async def start(self):
+        self.extractor.start()
         for request in self._start_requests():
             yield request
 
@@ -201,7 +260,9 @@ class NewsSpider(scrapy.Spider):
             # The date as written keeps the feed's own offset; published_parsed is UTC.
             written = entry.get("published") or entry.get("updated") or ""
             fallback = parse_date(written, reference=self.reference) if written else None
-            yield from self._article_request(urljoin(response.url, entry["link"]), source, fallback)
+            yield from self._article_request(
+                urljoin(response.url, entry["link"]), source, fallback, _feed_listed(entry)
+            )
 
     def parse_sitemap(self, response: Response):
         source, _ = self._meta(response)
@@ -223,6 +284,10 @@ class NewsSpider(scrapy.Spider):
             return
         if kind == "sitemapindex":
             for entry in entries:
+                if self._before_window(listed_datetime(entry.get("lastmod", ""))):
+                    # A sitemap file last changed before the window lists nothing newer.
+                    self.count("skip/outside_window", source)
+                    continue
                 try:
                     url = fetch_url(urljoin(response.url, entry["loc"]))
                 except ValueError as exc:
@@ -235,8 +300,12 @@ class NewsSpider(scrapy.Spider):
                     meta={"kliping_source": source, "kliping_kind": "sitemap"},
                 )
         elif kind == "urlset":
+            published = _news_publication_dates(body) if b"sitemap-news" in body else {}
             for entry in self._limit(entries):
-                yield from self._article_request(urljoin(response.url, entry["loc"]), source, None)
+                listed = published.get(entry["loc"]) or entry.get("lastmod", "")
+                yield from self._article_request(
+                    urljoin(response.url, entry["loc"]), source, None, listed
+                )
         else:
             self.fail("sitemap", response.url, "sitemap_broken", source, f"root element <{kind}>")
 
@@ -259,10 +328,16 @@ class NewsSpider(scrapy.Spider):
     def _limit(self, entries: list) -> list:
         return entries[: self.max_urls_per_listing] if self.max_urls_per_listing > 0 else entries
 
-    def _article_request(self, url: str, source: int | None, fallback: date | None):
+    def _before_window(self, listed: datetime | None) -> bool:
+        return self.since is not None and listed is not None and listed.date() < self.since
+
+    def _article_request(
+        self, url: str, source: int | None, fallback: date | None, listed_text: str = ""
+    ):
+        home = (self.sources[source].get("url", "") if source is not None else "") or None
         try:
-            key = canonicalize(url)
-            target = fetch_url(url)
+            key = canonicalize(url, home=home)
+            target = fetch_url(url, home=home)
         except ValueError as exc:
             self.fail("article", url, "bad_url", source, str(exc))
             return
@@ -270,84 +345,169 @@ class NewsSpider(scrapy.Spider):
             self.count("skip/seen_url", source)
             return
         self._seen.add(key)
+        listed = listed_datetime(listed_text)
+        if self._before_window(listed) or (
+            listed is None and fallback is not None and self.since and fallback < self.since
+        ):
+            self.count("skip/outside_window", source)
+            return
+        prior = self.seen_before.get(key)
+        if not should_fetch(prior, listed, recheck=self.recheck_seen):
+            self.count("skip/already_seen", source)
+            return
+        headers = conditional_headers(prior)
+        if prior is not None:
+            self.count("article/refetched", source)
         yield Request(
             target,
             callback=self.parse_article,
             errback=self.on_error,
+            headers=headers,
+            # Deduplicated by canonical URL above; a redirect back to a page already
+            # requested must reach REDIRECT_MAX_TIMES and be counted as a loop, not
+            # vanish in Scrapy's duplicate filter.
+            dont_filter=True,
             meta={
+                "download_maxsize": self.max_page_bytes,
                 "kliping_source": source,
                 "kliping_kind": "article",
                 "kliping_fallback_date": fallback,
+                "kliping_key": key,
+                "kliping_listed": listed.isoformat() if listed else "",
+                # A conditional request's "not modified" is an answer, not an error.
+                **({"handle_httpstatus_list": [304]} if headers else {}),
             },
         )
 
     # --- articles -----------------------------------------------------------------------
 
-    def parse_article(self, response: Response):
+    async def parse_article(self, response: Response):
         source, _ = self._meta(response)
         self.count("pages/fetched", source)
+        if response.status == 304:
+            self.count("articles/not_modified", source)
+            self._record(response, "not_modified")
+            return
         if not isinstance(response, HtmlResponse):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
             self.fail(
                 "article", response.url, "not_html", source, content_type or "no Content-Type"
             )
+            self._record(response, "drop_not_html")  # a PDF stays a PDF: not fetched again
             return
         if self._is_continuation(response):
             self.count("drop/continuation_page", source)
+            self._record(response, "drop_continuation_page")
             logger.info(
                 "page %s is a later page of an article; fetched with its first page", response.url
             )
             return
+        base = canonicalize(response.url)
+        text, fixed = page_text(response)
+        if fixed:
+            self.count(f"article/{fixed}", source)
+            logger.warning("page %s: %s", response.url, fixed.replace("_", " "))
         try:
-            article = try_extract_article(response.text, response.url, reference=self.reference)
-        except Rejected as exc:
-            self.count(f"drop/{exc.reason}", source)
-            logger.info("no article at %s: %s", response.url, exc)
+            result = await self.extractor.run(
+                article_page, response.body, text, response.url, self.reference, base
+            )
+        except ExtractionCrashed as exc:
+            self.fail("article", response.url, "extract_crashed", source, str(exc))
             return
+        if result.rejected:
+            reason, detail = result.rejected
+            self.count(f"drop/{reason}", source)
+            self._record(response, f"drop_{reason}")
+            logger.info(
+                "no article at %s: %s%s", response.url, reason, f": {detail}" if detail else ""
+            )
+            return
+        article = result.article
+        info = self.sources[source] if source is not None else {}
+        wanted = (info.get("language") or "id").lower()
+        if wanted == "id" and not result.indonesian:
+            self.count("drop/wrong_language", source)
+            self._record(response, "drop_wrong_language")
+            logger.warning(
+                "page %s skipped: not Indonesian (%.0f%% Indonesian function words)",
+                response.url,
+                100 * result.indonesian_share,
+            )
+            return
+        if article.published is None:
+            problem = article.date_problem or "none"
+            self.count(f"date/{problem.split(':')[0]}", source)
+            logger.warning(
+                "article %s has no usable publication date (%s); stored without one",
+                response.url,
+                problem,
+            )
+        if self.since and article.published and article.published < self.since:
+            self.count("drop/outside_window", source)
+            self._record(response, "drop_outside_window")
+            logger.info(
+                "article %s of %s is older than %s", response.url, article.published, self.since
+            )
+            return
+        article.listed_url = response.meta.get("kliping_key") or base
+        article.listed_date = response.meta.get("kliping_listed", "")
+        validators = _validators(response)
+        article.etag, article.last_modified = validators["etag"], validators["last_modified"]
         if article.published is None and response.meta.get("kliping_fallback_date"):
             article.published = response.meta["kliping_fallback_date"]
             self.count("article/date_from_feed", source)
-        info = self.sources[source] if source is not None else {}
         article.source_url = info.get("url", "")
         article.publisher = info.get("name") or article.publisher
-        article.raw_pages = [response.body]
-        yield from self._next_or_done(
-            response, article, source, page=1, visited={canonicalize(response.url)}
-        )
+        article.raw_pages = [result.raw_gzip]
+        for output in self._next_or_done(
+            result.next_url, base, article, source, page=1, visited={base}
+        ):
+            yield output
 
-    def parse_continuation(self, response: Response):
+    async def parse_continuation(self, response: Response):
         source, _ = self._meta(response)
         self.count("pages/fetched", source)
         article: Article = response.meta["kliping_article"]
         page: int = response.meta["kliping_page"]
         visited: set[str] = response.meta["kliping_visited"]
+        base: str = response.meta["kliping_base"]
         if not isinstance(response, HtmlResponse):
             self.fail("continuation", response.url, "not_html", source)
-            yield from self._done(article, source, complete=False)
+            for output in self._done(article, source, complete=False):
+                yield output
+            return
+        try:
+            result = await self.extractor.run(
+                continuation_page, response.body, response.text, response.url, base, page
+            )
+        except ExtractionCrashed as exc:
+            self.fail("continuation", response.url, "extract_crashed", source, str(exc))
+            for output in self._done(article, source, complete=False):
+                yield output
             return
         known = set(article.body.split("\n"))
-        added = [
-            p for p in extract_body(response.text, response.url).split("\n") if p and p not in known
-        ]
+        added = [p for p in result.body.split("\n") if p and p not in known]
         if not added:
             self.count("article/empty_continuation", source)
             logger.info("page %d of %s has no new text: %s", page, article.url, response.url)
         article.body = "\n".join([article.body, *added])
-        article.raw_pages.append(response.body)
+        article.raw_pages.append(result.raw_gzip)
         visited.add(canonicalize(response.url))
-        yield from self._next_or_done(response, article, source, page=page, visited=visited)
+        for output in self._next_or_done(
+            result.next_url, base, article, source, page=page, visited=visited
+        ):
+            yield output
 
     def _next_or_done(
         self,
-        response: Response,
+        next_url: str | None,
+        base: str,
         article: Article,
         source: int | None,
         *,
         page: int,
         visited: set[str],
     ):
-        base = response.meta.get("kliping_base") or canonicalize(response.url)
-        next_url = next_page_url(response, base, page)
         if next_url and canonicalize(next_url) not in visited:
             if page >= self.max_article_pages:
                 self.count("article/page_limit", source)
@@ -422,38 +582,78 @@ class NewsSpider(scrapy.Spider):
             yield from self._done(request.meta["kliping_article"], source, complete=False)
 
 
-def next_page_url(response: Response, base: str, page: int) -> str | None:
-    """The URL of page ``page + 1`` of the article whose first page is ``base``, if linked.
+def _validators(response: Response) -> dict[str, str]:
+    headers = response.headers
+    return {
+        "etag": (headers.get("ETag") or b"").decode("latin-1"),
+        "last_modified": (headers.get("Last-Modified") or b"").decode("latin-1"),
+    }
 
-    Only links that continue *this* article count (``<base>/2``, ``<base>?page=2``):
-    WordPress also marks the previous/next *post* with ``rel=next``.
+
+def _feed_listed(entry) -> str:
+    """The feed's own date for an entry (updated before published), as UTC ISO."""
+    # dict.get: FeedParserDict maps a missing updated_parsed to published_parsed, with a warning.
+    parsed = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
+    if not parsed:
+        return ""
+    return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+
+
+def _news_publication_dates(body: bytes) -> dict[str, str]:
+    """``<news:publication_date>`` by ``<loc>`` in a Google News sitemap."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+    try:
+        root = lxml.etree.fromstring(body, parser=parser)
+    except lxml.etree.XMLSyntaxError:
+        return {}
+    if root is None:
+        return {}
+    dates = {}
+    for url in root.iterfind("{*}url"):
+        loc, published = url.findtext("{*}loc"), url.findtext(".//{*}publication_date")
+        if loc and published:
+            dates[loc.strip()] = published.strip()
+    return dates
+
+
+def _source_ids(db_path: str, settings) -> dict[str, int]:
+    """Home URL -> ``sources.id`` of the crawl's region, for ``seen_urls.source_id``."""
+    from clippings.db import open_db
+
+    db = open_db(db_path)
+    try:
+        rows = db.query(
+            "select id, url from sources where coalesce(region, '') = ?",
+            [settings.get("KLIPING_REGION", "") or ""],
+        )
+        return {row["url"]: row["id"] for row in rows}
+    finally:
+        db.close()
+
+
+def page_text(response: HtmlResponse) -> tuple[str, str]:
+    """The page as text, and what was wrong with its declared encoding ('' if nothing).
+
+    Two mistakes are common on Indonesian sites: windows-1252 bytes (curly quotes, dashes
+    from a word processor) in a page declared UTF-8, which decode to U+FFFD; and UTF-8
+    bytes in a page declared ISO-8859-1/windows-1252, which decode to mojibake ("Â®").
     """
-    wanted = page + 1
-    candidates = response.xpath(
-        "//link[@rel='next']/@href | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
-    ).getall()
-    for anchor in response.xpath("//a[@href]"):
-        text = " ".join(" ".join(anchor.xpath(".//text()").getall()).split())
-        number = _PAGE_TEXT.match(text)
-        if _NEXT_TEXT.match(text) or (number and int(number.group(1)) == wanted):
-            candidates.append(anchor.attrib["href"])
-    for href in candidates:
+    text = response.text
+    body = response.body
+    encoding = (response.encoding or "").lower().replace("_", "-")
+    if encoding in {"utf-8", "utf8"}:
+        if "\ufffd" in text:
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    return body.decode("cp1252"), "encoding_cp1252_declared_utf8"
+                except UnicodeDecodeError:
+                    return text, ""
+        return text, ""
+    if any(b > 0x7F for b in body[:200_000]):
         try:
-            url = urljoin(response.url, href)
-            if _is_page_of(canonicalize(url), base, wanted):
-                return fetch_url(url)
-        except ValueError:
-            continue
-    return None
-
-
-def _is_page_of(candidate: str, base: str, number: int) -> bool:
-    if candidate == f"{base}/{number}":
-        return True
-    cand, first = urlsplit(candidate), urlsplit(base)
-    if (cand.scheme, cand.netloc, cand.path) != (first.scheme, first.netloc, first.path):
-        return False
-    extra = dict(parse_qsl(cand.query))
-    for key in dict(parse_qsl(first.query)):
-        extra.pop(key, None)
-    return any(extra.get(param) == str(number) for param in _PAGE_PARAMS)
+            return body.decode("utf-8"), "encoding_utf8_declared_" + encoding.replace("-", "")
+        except UnicodeDecodeError:
+            pass
+    return text, ""

@@ -1,0 +1,127 @@
+"""Turns articles into the sparse feature matrix every label head shares.
+
+Three TF-IDF blocks: title words, body words (1–2-grams) and character n-grams
+(``char_wb`` 3–5) of the title and the lead of the body (first 1,000 characters). The title has its own block so that a word in the
+headline counts apart from the same word deep in the body; the character block catches
+affixed and misspelled forms ("dibangun", "pembangunan", glued words left by scrapers)
+that the word blocks miss. Character n-grams are most of the cost of a prediction;
+limited to the lead they run about three times faster with the same dev figures
+(measured in issue 10, see the model card). Vocabularies are capped so the saved model
+stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classify.text import clean_text
+
+TITLE_PREFIX = "judul:"
+BODY_PREFIX = "teks:"
+CHAR_PREFIX = "huruf:"
+
+
+def article_parts(records: Sequence[dict]) -> tuple[list[str], list[str]]:
+    titles = [clean_text(r.get("title"), max_chars=500) for r in records]
+    bodies = [clean_text(r.get("text")) for r in records]
+    return titles, bodies
+
+
+class ArticleVectorizer(TransformerMixin, BaseEstimator):
+    """Title words + body words + characters of both, as one CSR matrix.
+
+    ``title_weight`` scales the title block against the others (1.0 was best of
+    0.5/1/2 on the dev split when the skeleton model was built).
+    """
+
+    def __init__(
+        self,
+        *,
+        title_features: int = 2_500,
+        word_features: int = 10_000,
+        char_features: int = 10_000,
+        char_range: tuple[int, int] = (3, 5),
+        char_body_chars: int | None = 1_000,
+        title_weight: float = 1.0,
+        min_df: int = 2,
+    ) -> None:
+        self.title_features = title_features
+        self.word_features = word_features
+        self.char_features = char_features
+        self.char_range = char_range
+        self.char_body_chars = char_body_chars
+        self.title_weight = title_weight
+        self.min_df = min_df
+
+    def _blocks(self, n_docs: int) -> tuple[TfidfVectorizer, TfidfVectorizer, TfidfVectorizer]:
+        # A term must occur in min_df documents, but tiny training sets (tests, a new
+        # region's first corrections) would otherwise have an empty vocabulary.
+        min_df = self.min_df if n_docs >= 10 * self.min_df else 1
+        title = TfidfVectorizer(
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            max_features=self.title_features,
+            dtype=np.float32,
+        )
+        words = TfidfVectorizer(
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            min_df=min_df,
+            max_features=self.word_features,
+            dtype=np.float32,
+        )
+        chars = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(self.char_range),
+            sublinear_tf=True,
+            min_df=min_df,
+            max_features=self.char_features,
+            dtype=np.float32,
+        )
+        return title, words, chars
+
+    def _char_texts(self, titles: list[str], bodies: list[str]) -> list[str]:
+        cut = getattr(self, "char_body_chars", None)
+        return [f"{t}\n{b[:cut] if cut else b}" for t, b in zip(titles, bodies, strict=True)]
+
+    def fit(self, records: Sequence[dict], y=None) -> ArticleVectorizer:
+        self.fit_transform(records)
+        return self
+
+    def fit_transform(self, records: Sequence[dict], y=None) -> sp.csr_matrix:
+        # One pass over the text: the character block is most of the cost.
+        titles, bodies = article_parts(records)
+        self.title_, self.words_, self.chars_ = self._blocks(len(records))
+        title = self.title_.fit_transform(titles)
+        words = self.words_.fit_transform(bodies)
+        chars = self.chars_.fit_transform(self._char_texts(titles, bodies))
+        for block in (self.title_, self.words_, self.chars_):
+            # The pruned-term set is only for introspection and would dominate the file.
+            if hasattr(block, "stop_words_"):
+                block.stop_words_ = None
+        if self.title_weight != 1.0:
+            title = title * self.title_weight
+        return sp.hstack([title, words, chars], format="csr")
+
+    def transform(self, records: Sequence[dict]) -> sp.csr_matrix:
+        titles, bodies = article_parts(records)
+        return self.transform_parts(titles, bodies)
+
+    def transform_parts(self, titles: list[str], bodies: list[str]) -> sp.csr_matrix:
+        title = self.title_.transform(titles)
+        if self.title_weight != 1.0:
+            title = title * self.title_weight
+        words = self.words_.transform(bodies)
+        chars = self.chars_.transform(self._char_texts(titles, bodies))
+        return sp.hstack([title, words, chars], format="csr")
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        names = [TITLE_PREFIX + n for n in self.title_.get_feature_names_out()]
+        names += [BODY_PREFIX + n for n in self.words_.get_feature_names_out()]
+        names += [CHAR_PREFIX + n for n in self.chars_.get_feature_names_out()]
+        return np.asarray(names, dtype=object)

@@ -1,0 +1,288 @@
+"""The trained classifier: article text in, labels with scores and reasons out.
+
+One shared :class:`~classify.features.ArticleVectorizer` feeds five linear heads:
+``relevant`` (binary), ``urusan`` (primary government function), ``nilai``, ``sifat`` and
+``tindak_lanjut``. The last four are trained on relevant articles only; for an article
+the relevance head rejects, LABELS.md fixes them (``urusan=[]``, netral, biasa,
+diketahui), so they are set, not predicted.
+
+A model file is a joblib dump of plain sklearn objects plus metadata (version, training
+data, metrics), so a file written by ``kliping train`` on one machine loads on another
+without network and without this module's classes being pickled.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.exceptions import InconsistentVersionWarning
+
+from classify.corpus import NOT_RELEVANT
+from classify.explain import class_weights, top_phrases
+from classify.features import ArticleVectorizer, article_parts
+from classify.text import MIN_WORDS, word_count
+
+logger = logging.getLogger(__name__)
+
+FORMAT = "kliping-classifier/1"
+HEADS = ("relevant", "urusan", "nilai", "sifat", "tindak_lanjut")
+FIELD_HEADS = ("nilai", "sifat", "tindak_lanjut")
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+POINTER = "current"
+RELEVANCE_THRESHOLD = 0.5
+# A further urusan is listed after the primary one when the model gives it at least this
+# probability (at most two more).
+SECONDARY_URUSAN_MIN = 0.25
+REASON_EMPTY = "teks kosong"
+REASON_SHORT = "teks terlalu pendek"
+REASON_NOT_RELEVANT = "tidak relevan"
+RETRAIN_HINT = "Jalankan `kliping train` untuk melatih model baru."
+
+
+class ModelError(RuntimeError):
+    """No usable model file; the message says which file and how to make one."""
+
+
+@dataclass
+class Prediction:
+    relevant: bool
+    urusan: list[str]
+    nilai: str
+    sifat: str
+    tindak_lanjut: str
+    scores: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+
+    def labels(self) -> dict:
+        """The label fields in the LABELS.md record format."""
+        data = asdict(self)
+        del data["scores"], data["reasons"]
+        return data
+
+
+@dataclass
+class HeadOutput:
+    """Probabilities of one head for a batch, before the relevance gate."""
+
+    classes: list[str]
+    proba: np.ndarray  # (n_docs, n_classes)
+
+    def chosen(self) -> list[str]:
+        return [self.classes[i] for i in self.proba.argmax(axis=1)]
+
+
+@dataclass
+class RawOutput:
+    """Everything the heads say about a batch; :func:`classify.evaluate.evaluate` scores it."""
+
+    matrix: sp.csr_matrix
+    heads: dict[str, HeadOutput]
+    too_short: list[str | None]  # per document: None, REASON_EMPTY or REASON_SHORT
+
+
+def default_models_dir() -> Path:
+    return Path(os.environ.get("KLIPING_MODELS", MODELS_DIR))
+
+
+class Classifier:
+    """Labels articles (dicts with ``title`` and ``text``) for the clipping desk."""
+
+    def __init__(self, vectorizer: ArticleVectorizer, heads: dict, meta: dict) -> None:
+        missing = [h for h in HEADS if h not in heads]
+        if missing:
+            raise ModelError(f"model tidak lengkap, kepala model hilang: {', '.join(missing)}")
+        self.vectorizer = vectorizer
+        self.heads = heads
+        self.meta = meta
+        self.path: Path | None = None
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "unknown"))
+
+    @cached_property
+    def feature_names(self) -> np.ndarray:
+        return self.vectorizer.get_feature_names_out()
+
+    @cached_property
+    def n_word_features(self) -> int:
+        v = self.vectorizer
+        return len(v.title_.vocabulary_) + len(v.words_.vocabulary_)
+
+    # -- prediction -------------------------------------------------------------------
+
+    def predict_raw(self, records: list[dict]) -> RawOutput:
+        titles, bodies = article_parts(records)
+        too_short: list[str | None] = []
+        for title, body in zip(titles, bodies, strict=True):
+            if not body.strip():
+                too_short.append(REASON_EMPTY)
+            elif word_count(title) + word_count(body) < MIN_WORDS:
+                too_short.append(REASON_SHORT)
+            else:
+                too_short.append(None)
+        matrix = (
+            self.vectorizer.transform_parts(titles, bodies) if records else sp.csr_matrix((0, 0))
+        )
+        heads = {}
+        for name in HEADS:
+            estimator = self.heads[name]
+            if records:
+                proba = estimator.predict_proba(matrix)
+            else:
+                proba = np.zeros((0, len(estimator.classes_)))
+            heads[name] = HeadOutput([_plain(c) for c in estimator.classes_], proba)
+        return RawOutput(matrix, heads, too_short)
+
+    def predict(self, records: list[dict], *, explain: bool = True) -> list[Prediction]:
+        """One :class:`Prediction` per record, in order; never raises on odd text."""
+        raw = self.predict_raw(records)
+        return [self._prediction(raw, i, explain=explain) for i in range(len(records))]
+
+    def _prediction(self, raw: RawOutput, i: int, *, explain: bool) -> Prediction:
+        short = raw.too_short[i]
+        if short:
+            return Prediction(
+                relevant=False,
+                **_not_relevant_fields(),
+                scores={name: 1.0 for name in HEADS},
+                reasons={"relevant": [short]},
+            )
+        row = raw.matrix[i]
+        relevance = raw.heads["relevant"]
+        p_relevant = float(relevance.proba[i, relevance.classes.index(True)])
+        relevant = p_relevant >= RELEVANCE_THRESHOLD
+        reasons: dict[str, list[str]] = {}
+        if explain:
+            reasons["relevant"] = self._reasons("relevant", relevant, row)
+        if not relevant:
+            fixed_score = round(1.0 - p_relevant, 4)
+            scores = {"relevant": fixed_score}
+            scores.update({name: fixed_score for name in ("urusan", *FIELD_HEADS)})
+            if explain:
+                reasons.update({name: [REASON_NOT_RELEVANT] for name in ("urusan", *FIELD_HEADS)})
+            return Prediction(False, **_not_relevant_fields(), scores=scores, reasons=reasons)
+
+        scores = {"relevant": round(p_relevant, 4)}
+        urusan_head = raw.heads["urusan"]
+        ranked = np.argsort(-urusan_head.proba[i])
+        urusan = [urusan_head.classes[ranked[0]]]
+        for j in ranked[1:3]:
+            if urusan_head.proba[i, j] >= SECONDARY_URUSAN_MIN:
+                urusan.append(urusan_head.classes[j])
+        scores["urusan"] = round(float(urusan_head.proba[i, ranked[0]]), 4)
+        if explain:
+            reasons["urusan"] = self._reasons("urusan", urusan[0], row)
+        chosen = {}
+        for name in FIELD_HEADS:
+            head = raw.heads[name]
+            j = int(head.proba[i].argmax())
+            chosen[name] = head.classes[j]
+            scores[name] = round(float(head.proba[i, j]), 4)
+            if explain:
+                reasons[name] = self._reasons(name, chosen[name], row)
+        return Prediction(True, urusan, scores=scores, reasons=reasons, **chosen)
+
+    def _reasons(self, head: str, chosen: object, row: sp.csr_matrix) -> list[str]:
+        weights = class_weights(self.heads[head], chosen)
+        return top_phrases(row, weights, self.feature_names, self.n_word_features)
+
+    # -- files ------------------------------------------------------------------------
+
+    def to_artifact(self) -> dict:
+        return {
+            "format": FORMAT,
+            "vectorizer": self.vectorizer,
+            "heads": self.heads,
+            "meta": self.meta,
+        }
+
+    def save(self, path: str | Path) -> int:
+        """Write the model file atomically; returns its size in bytes."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        joblib.dump(self.to_artifact(), tmp, compress=("xz", 6))
+        tmp.replace(path)
+        self.path = path
+        return path.stat().st_size
+
+
+def _plain(value: object) -> object:
+    """numpy scalars → Python values, so labels compare and serialise as plain data."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _not_relevant_fields() -> dict:
+    return {
+        "urusan": list(NOT_RELEVANT["urusan"]),
+        "nilai": NOT_RELEVANT["nilai"],
+        "sifat": NOT_RELEVANT["sifat"],
+        "tindak_lanjut": NOT_RELEVANT["tindak_lanjut"],
+    }
+
+
+def resolve_model_path(path: str | Path | None = None) -> Path:
+    """A model file: the given file, or the one a models folder's ``current`` names."""
+    target = Path(path) if path is not None else default_models_dir()
+    if target.is_dir():
+        pointer = target / POINTER
+        if not pointer.is_file():
+            raise ModelError(
+                f"{target}: belum ada model (berkas {POINTER} tidak ada). {RETRAIN_HINT}"
+            )
+        name = pointer.read_text(encoding="utf-8").strip()
+        if not name or "/" in name or "\\" in name:
+            raise ModelError(f"{pointer}: isi penunjuk model tidak sah ({name!r}). {RETRAIN_HINT}")
+        target = target / name
+    if not target.is_file():
+        raise ModelError(f"{target}: berkas model tidak ditemukan. {RETRAIN_HINT}")
+    return target
+
+
+def load_classifier(path: str | Path | None = None) -> Classifier:
+    """Load a model file (or the current model of a models folder, by default ``models/``)."""
+    target = resolve_model_path(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            artifact = joblib.load(target)
+        except Exception as exc:  # a truncated or foreign file fails in many ways
+            raise ModelError(
+                f"{target}: berkas model rusak atau bukan model Kliping ({type(exc).__name__}: {exc}). "
+                f"{RETRAIN_HINT}"
+            ) from None
+    if not isinstance(artifact, dict) or artifact.get("format") != FORMAT:
+        raise ModelError(
+            f"{target}: bukan berkas model Kliping (format {FORMAT} diharapkan). {RETRAIN_HINT}"
+        )
+    meta = artifact.get("meta") or {}
+    trained_with = meta.get("sklearn_version")
+    if trained_with and trained_with != sklearn.__version__:
+        logger.warning(
+            "model %s dilatih dengan scikit-learn %s, terpasang %s; hasil bisa berbeda. %s",
+            target,
+            trained_with,
+            sklearn.__version__,
+            RETRAIN_HINT,
+        )
+    for warning in caught:
+        if not issubclass(warning.category, InconsistentVersionWarning):
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    try:
+        classifier = Classifier(artifact["vectorizer"], artifact["heads"], meta)
+    except KeyError as exc:
+        raise ModelError(f"{target}: model tidak lengkap ({exc}). {RETRAIN_HINT}") from None
+    classifier.path = target
+    return classifier

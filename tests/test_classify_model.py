@@ -1,0 +1,111 @@
+"""The committed model labels articles with scores and reasons, and odd input never crashes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify.labels import NILAI, SIFAT, TINDAK_LANJUT, URUSAN
+from classify.model import HEADS, ModelError, load_classifier
+
+ROAD = {
+    "id": "jalan",
+    "title": "Jalan Kabupaten di Kecamatan Cibiru Rusak Parah, Warga Tanam Pohon Pisang",
+    "text": (
+        "Warga Desa Mekarsari, Kecamatan Cibiru, Kabupaten Sukamaju, menanam pohon pisang di tengah "
+        "jalan kabupaten yang rusak parah sebagai bentuk protes. Lubang besar sepanjang dua kilometer "
+        "itu sudah setahun tidak diperbaiki dan beberapa pengendara sepeda motor terjatuh. "
+        "Kepala Dinas Pekerjaan Umum dan Penataan Ruang Kabupaten Sukamaju mengatakan perbaikan jalan "
+        "baru dianggarkan dalam APBD perubahan tahun depan. Warga mendesak pemerintah daerah segera "
+        "menambal jalan sebelum musim hujan tiba."
+    ),
+}
+FOOTBALL = {
+    "id": "bola",
+    "title": "Persib Tundukkan Persija 2-1 di Stadion Gelora Bandung Lautan Api",
+    "text": (
+        "Persib Bandung menang 2-1 atas Persija Jakarta dalam lanjutan Liga 1. Gol kemenangan dicetak "
+        "pada menit ke-88 lewat sundulan kepala setelah memanfaatkan sepak pojok. Pelatih Persib memuji "
+        "kerja keras para pemain yang tampil ngotot sejak awal laga. Dengan hasil ini Persib naik ke "
+        "peringkat kedua klasemen sementara, sementara Persija tertahan di papan tengah."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return load_classifier()
+
+
+def test_prediction_shape(classifier):
+    road, football = classifier.predict([ROAD, FOOTBALL])
+    for prediction in (road, football):
+        assert set(prediction.scores) == set(HEADS)
+        assert all(0.0 <= p <= 1.0 for p in prediction.scores.values())
+        assert prediction.nilai in NILAI and prediction.sifat in SIFAT
+        assert prediction.tindak_lanjut in TINDAK_LANJUT
+        assert all(
+            isinstance(r, list) and all(isinstance(w, str) for w in r)
+            for r in prediction.reasons.values()
+        )
+    assert road.relevant is True
+    assert road.urusan[0] == "pekerjaan_umum" and set(road.urusan) <= set(URUSAN)
+    assert road.nilai == "negatif" and road.tindak_lanjut == "ditindaklanjuti"
+    assert set(road.reasons) == set(HEADS)
+    assert any("jalan" in phrase for phrase in road.reasons["urusan"])
+    assert football.relevant is False
+    assert (football.urusan, football.nilai, football.sifat, football.tindak_lanjut) == (
+        [],
+        "netral",
+        "biasa",
+        "diketahui",
+    )
+    assert football.reasons["relevant"]  # why it is not relevant
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"id": "1", "title": "Banjir Rob Landa Pesisir", "text": ""}, "teks kosong"),
+        ({"id": "2", "title": None, "text": None}, "teks kosong"),
+        ({"id": "3", "title": "Banjir", "text": "<p>Air naik lagi.</p>"}, "teks terlalu pendek"),
+        ({"id": "4", "text": "   \n\t "}, "teks kosong"),
+    ],
+)
+def test_empty_or_short_text_is_not_relevant(classifier, record, reason):
+    (prediction,) = classifier.predict([record])
+    assert prediction.relevant is False
+    assert prediction.reasons["relevant"] == [reason]
+    assert prediction.urusan == [] and prediction.nilai == "netral"
+
+
+def test_html_and_huge_text_do_not_crash(classifier):
+    html = {
+        "id": "h",
+        "title": "<b>Jalan</b> rusak",
+        "text": "<div><script>var x=1;</script>" + ROAD["text"] + "</div>",
+    }
+    huge = {"id": "b", "title": ROAD["title"], "text": ROAD["text"] * 400}
+    with_html, big = classifier.predict([html, huge])
+    assert with_html.relevant and big.relevant
+    assert not any(
+        "script" in p or "var" in p.split() for r in with_html.reasons.values() for p in r
+    )
+    assert classifier.predict([]) == []
+
+
+def test_corrupt_model_file_says_how_to_retrain(tmp_path):
+    bad = tmp_path / "kliping-rusak.joblib"
+    bad.write_bytes(b"bukan model sama sekali")
+    with pytest.raises(ModelError, match="kliping train"):
+        load_classifier(bad)
+    (tmp_path / "current").write_text("kliping-rusak.joblib\n")
+    with pytest.raises(ModelError, match="rusak"):
+        load_classifier(tmp_path)
+
+
+def test_missing_model_says_how_to_retrain(tmp_path):
+    with pytest.raises(ModelError, match="kliping train"):
+        load_classifier(tmp_path)  # folder without `current`
+    (tmp_path / "current").write_text("kliping-hilang.joblib")
+    with pytest.raises(ModelError, match="tidak ditemukan.*kliping train"):
+        load_classifier(tmp_path)
