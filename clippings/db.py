@@ -320,3 +320,24 @@ def m005_crawl_state(db: Database) -> None:
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
     )
+
+
+@migrations()
+def m006_effective_labels(db: Database) -> None:
+    # The label that counts for an article in a region: the desk's latest decision when the
+    # desk has spoken, else the model's latest prediction. Sheets, digests and reports all
+    # read this one definition.
+    db.execute(
+        """
+        CREATE VIEW effective_labels AS
+        SELECT * FROM (
+            SELECT l.*,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY l.article_id, l.region
+                       ORDER BY CASE l.origin WHEN 'desk' THEN 0 ELSE 1 END, l.id DESC
+                   ) AS rank
+            FROM labels l
+            WHERE l.origin IN ('desk', 'model')
+        ) WHERE rank = 1
+        """
+    )

@@ -152,16 +152,7 @@ def period_bounds(period: str, day: date) -> tuple[date, date]:
 # --------------------------------------------------------------------------- build
 
 _ITEMS_SQL = """
-WITH effective AS (
-    SELECT l.*,
-           ROW_NUMBER() OVER (
-               PARTITION BY l.article_id
-               ORDER BY CASE l.origin WHEN 'desk' THEN 0 ELSE 1 END, l.id DESC
-           ) AS rank
-    FROM labels l
-    WHERE l.region = :region AND l.origin IN ('desk', 'model')
-),
-dated AS (
+WITH dated AS (
     SELECT a.*,
            CASE WHEN coalesce(a.published, '') != '' THEN substr(a.published, 1, 10)
                 ELSE substr(a.fetched_at, 1, 10) END AS day
@@ -171,7 +162,7 @@ SELECT d.id AS article_id, d.day, d.title, d.publisher, d.url, d.canonical_url,
        coalesce(d.kind, 'online') AS kind, d.print_page,
        e.origin, e.urusan, e.instansi, e.nilai, e.sifat, e.tindak_lanjut
 FROM dated d
-JOIN effective e ON e.article_id = d.id AND e.rank = 1
+JOIN effective_labels e ON e.article_id = d.id AND e.region = :region
 WHERE e.relevant = 1 AND d.day BETWEEN :start AND :end
 ORDER BY d.day, d.id
 """

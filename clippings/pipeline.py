@@ -65,18 +65,10 @@ class DailyReport:
         )
 
 
-def _relevant_by_nilai(db, region: Region, day: date) -> Counter:
+def _relevant_by_nilai(db, region: Region) -> Counter:
     """Count the effective labels (desk over model) of the region's relevant articles."""
     rows = db.execute(
-        """
-        SELECT l.nilai FROM labels l
-        WHERE l.region = ? AND l.relevant = 1
-          AND l.id = (
-            SELECT l2.id FROM labels l2
-            WHERE l2.article_id = l.article_id AND l2.region = l.region
-            ORDER BY (l2.origin = 'desk') DESC, l2.id DESC LIMIT 1)
-        """,
-        [region.id],
+        "SELECT nilai FROM effective_labels WHERE region = ? AND relevant = 1", [region.id]
     ).fetchall()
     return Counter(r[0] for r in rows)
 
@@ -104,7 +96,7 @@ def run_daily(
     sheet = publish_sheet(
         db, region, day, out_dir=paths.sheets, p12_path=p12_path, password=p12_password
     )
-    nilai = _relevant_by_nilai(db, region, day)
+    nilai = _relevant_by_nilai(db, region)
     return DailyReport(
         pages_fetched=crawl.get("pages_fetched", 0),
         articles_new=crawl.get("articles", {}).get("new", 0),

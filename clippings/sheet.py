@@ -153,18 +153,6 @@ class SheetData:
 
 # --------------------------------------------------------------------------- compose
 
-_EFFECTIVE_LABELS = """
-WITH effective AS (
-    SELECT l.*,
-           ROW_NUMBER() OVER (
-               PARTITION BY l.article_id
-               ORDER BY CASE l.origin WHEN 'desk' THEN 0 ELSE 1 END, l.id DESC
-           ) AS rank
-    FROM labels l
-    WHERE l.region = :region AND l.origin IN ('desk', 'model')
-)
-"""
-
 _ARTICLE_COLUMNS = (
     "a.id AS article_id, a.title, a.body, a.published, a.fetched_at, a.publisher, a.rubric, "
     "a.caption, a.url, a.canonical_url, a.image_url, {optional}, "
@@ -176,7 +164,7 @@ _OPTIONAL_ARTICLE_COLUMNS = ("kind", "scan_path", "print_page")
 _AUTOMATIC_SQL = """
 SELECT {columns}, NULL AS edit_rubric, NULL AS edit_headline, NULL AS edit_caption, NULL AS note
 FROM articles a
-JOIN effective e ON e.article_id = a.id AND e.rank = 1
+JOIN effective_labels e ON e.article_id = a.id AND e.region = :region
 WHERE e.relevant = 1
   AND CASE WHEN coalesce(a.published, '') != ''
            THEN substr(a.published, 1, 10)
@@ -193,7 +181,7 @@ SELECT {columns}, d.rubric AS edit_rubric, d.headline AS edit_headline,
        d.caption AS edit_caption, d.note
 FROM desk_items d
 JOIN articles a ON a.id = d.article_id
-LEFT JOIN effective e ON e.article_id = a.id AND e.rank = 1
+LEFT JOIN effective_labels e ON e.article_id = a.id AND e.region = :region
 WHERE d.selection_id = :selection
 ORDER BY d.position, d.article_id
 """
@@ -235,10 +223,10 @@ def compose_sheet(
     selection = None if automatic else desk_selection(db, region.id, day)
     columns = _article_columns(db)
     if selection is not None:
-        sql = _EFFECTIVE_LABELS + _DESK_SQL.format(columns=columns)
+        sql = _DESK_SQL.format(columns=columns)
         params: dict[str, Any] = {"region": region.id, "selection": selection["id"]}
     else:
-        sql = _EFFECTIVE_LABELS + _AUTOMATIC_SQL.format(columns=columns)
+        sql = _AUTOMATIC_SQL.format(columns=columns)
         params = {"region": region.id, "start": start.isoformat(), "day": day.isoformat()}
     cursor = db.execute(sql, params)
     names = [d[0] for d in cursor.description]
