@@ -109,6 +109,8 @@ class SheetItem:
     image: str | None = None  # data: or file: URI of the article's photo
     scan: str | None = None  # file: URI of the newspaper cutting (print clips)
     print_page: str = ""
+    cluster_id: int | None = None  # near-duplicate cluster (one release, many outlets)
+    also_in: tuple[tuple[str, str], ...] = ()  # (publisher, url) of the other outlets
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ _ARTICLE_COLUMNS = (
     "e.id AS label_id, e.origin, e.urusan, e.instansi, e.nilai, e.sifat, e.tindak_lanjut"
 )
 # Print-clip columns come with the clips migration; a database without them still prints.
-_OPTIONAL_ARTICLE_COLUMNS = ("kind", "scan_path", "print_page")
+_OPTIONAL_ARTICLE_COLUMNS = ("kind", "scan_path", "print_page", "cluster_id")
 
 _AUTOMATIC_SQL = """
 SELECT {columns}, NULL AS edit_rubric, NULL AS edit_headline, NULL AS edit_caption, NULL AS note
@@ -234,6 +236,7 @@ def compose_sheet(
     group_by = selection["group_by"] if selection is not None else None
     if selection is None:
         items.sort(key=_order_key)
+        items = _one_per_story(items)
     elif group_by:
         items = _grouped(items, group_by, region)
     signer = region.signer
@@ -396,7 +399,31 @@ def _item(row: dict[str, Any], region: Region) -> SheetItem:
         image=local_image(row["image_url"], article_id=article_id),
         scan=local_image(row["scan_path"], article_id=article_id, what="pindaian kliping cetak"),
         print_page=str(row["print_page"] or "").strip(),
+        cluster_id=row["cluster_id"],
     )
+
+
+def _one_per_story(items: list[SheetItem]) -> list[SheetItem]:
+    """Print a press release copied by several outlets once, naming the other outlets.
+
+    The office must answer the story, not each copy; the first copy in sheet order (the
+    most urgent label) stands for the story and the rest become "juga dimuat di".
+    """
+    kept: list[SheetItem] = []
+    first: dict[int, int] = {}
+    for item in items:
+        if item.cluster_id is None:
+            kept.append(item)
+            continue
+        if item.cluster_id not in first:
+            first[item.cluster_id] = len(kept)
+            kept.append(item)
+            continue
+        index = first[item.cluster_id]
+        lead = kept[index]
+        if item.publisher != lead.publisher and all(p != item.publisher for p, _ in lead.also_in):
+            kept[index] = replace(lead, also_in=(*lead.also_in, (item.publisher, item.url)))
+    return kept
 
 
 # --------------------------------------------------------------------------- render
