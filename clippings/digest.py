@@ -13,7 +13,6 @@ else the model's, the same rule as the sheet.
 from __future__ import annotations
 
 import calendar
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from sqlite_utils import Database
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
 from clippings.formatting import as_date
 from clippings.regions import Region
+from clippings.sheet import UNASSIGNED_OFFICE, label_offices
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ PERIODS = ("harian", "mingguan", "bulanan")
 PERIOD_TITLES = {"harian": "Harian", "mingguan": "Mingguan", "bulanan": "Bulanan"}
 TOP_NEGATIVE = 10
 NO_PUBLISHER = "(media tidak diketahui)"
-UNASSIGNED_OFFICE = "Belum ditentukan"
 KIND_NAMES = {"online": "Online", "cetak": "Cetak"}
 DIGEST_TEMPLATE = "digest.html.j2"
 _SIFAT_RANK = {"segera": 0, "penting": 1, "biasa": 2}
@@ -258,28 +257,8 @@ def _item(row: dict[str, Any], region: Region) -> DigestItem:
 
 
 def _offices(row: dict[str, Any], region: Region) -> tuple[str, ...]:
-    """The offices a label sends the story to: its ``instansi``, else the offices that
-    serve its ``urusan`` in the region file; a key the file lacks is shown as it is."""
-    keys = _json_list(row["instansi"], "instansi", row["article_id"])
-    if not keys:
-        for urusan in _json_list(row["urusan"], "urusan", row["article_id"]):
-            keys.extend(o.key for o in region.offices_for_urusan(urusan))
-    names = []
-    for key in dict.fromkeys(keys):
-        office = region.offices_by_key.get(key)
-        names.append(office.name if office else key)
-    return tuple(dict.fromkeys(names)) or (UNASSIGNED_OFFICE,)
-
-
-def _json_list(raw: str | None, what: str, article_id: int) -> list[str]:
-    if not raw:
-        return []
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        logger.warning("artikel %s: kolom %s bukan JSON yang sah: %r", article_id, what, raw)
-        return []
-    return [str(v) for v in value if v] if isinstance(value, list) else []
+    offices = label_offices(row["instansi"], row["urusan"], region, article_id=row["article_id"])
+    return tuple(dict.fromkeys(name for _, name in offices)) or (UNASSIGNED_OFFICE,)
 
 
 def _follow_ups(db: Database, region: Region, end: date) -> tuple[OpenFollowUp, ...]:

@@ -345,6 +345,31 @@ def _text(row: dict[str, Any], edited: str, original: str) -> str:
     return (value if value is not None else row.get(original) or "").strip()
 
 
+def label_offices(
+    instansi: str | None, urusan: str | None, region: Region, *, article_id: int
+) -> list[tuple[str, str]]:
+    """The offices a label sends a story to, as (key, printed name), primary first.
+
+    The label's ``instansi`` when it names any, else the offices serving its ``urusan`` in
+    the region file. A key the region file lacks is printed as it is, and logged, so an
+    outdated YAML shows up on paper instead of silently dropping an office.
+    """
+    keys = _json_list(instansi, what="instansi", article_id=article_id)
+    if not keys:
+        for key in _json_list(urusan, what="urusan", article_id=article_id):
+            keys.extend(o.key for o in region.offices_for_urusan(key) if o.key not in keys)
+    offices = []
+    for key in dict.fromkeys(keys):
+        office = region.offices_by_key.get(key)
+        if office is None:
+            logger.warning(
+                "artikel %s: kantor %r tidak ada di berkas wilayah %s; kunci dicetak apa adanya",
+                article_id, key, region.id,
+            )
+        offices.append((key, office.name if office else key))
+    return offices
+
+
 def _item(row: dict[str, Any], region: Region) -> SheetItem:
     article_id = row["article_id"]
     if row["label_id"] is None:
@@ -358,23 +383,10 @@ def _item(row: dict[str, Any], region: Region) -> SheetItem:
     except ValueError:
         logger.warning("artikel %s: tanggal terbit tidak terbaca: %r", article_id, row["published"])
         published = None
-    keys = _json_list(row["instansi"], what="instansi", article_id=article_id)
-    if not keys:
-        # No office picked: send it to whoever serves the story's urusan.
-        for urusan in _json_list(row["urusan"], what="urusan", article_id=article_id):
-            keys.extend(o.key for o in region.offices_for_urusan(urusan) if o.key not in keys)
-    offices = []
-    for key in dict.fromkeys(keys):
-        office = region.offices_by_key.get(key)
-        if office is None:
-            logger.warning(
-                "artikel %s: kantor %r tidak ada di berkas wilayah %s; kunci dicetak apa adanya",
-                article_id, key, region.id,
-            )
-        offices.append(
-            OfficeRow(key, office.name if office else key, row["nilai"] or "", row["sifat"] or "",
-                      row["tindak_lanjut"] or "")
-        )
+    offices = [
+        OfficeRow(key, name, row["nilai"] or "", row["sifat"] or "", row["tindak_lanjut"] or "")
+        for key, name in label_offices(row["instansi"], row["urusan"], region, article_id=article_id)
+    ]
     if not offices:
         logger.warning("artikel %s: belum ada instansi tujuan", article_id)
         offices.append(OfficeRow("", UNASSIGNED_OFFICE, row["nilai"] or "", row["sifat"] or "",
