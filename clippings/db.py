@@ -341,3 +341,10 @@ def m006_effective_labels(db: Database) -> None:
         ) WHERE rank = 1
         """
     )
+
+
+@migrations()
+def m007_source_overrides(db: Database) -> None:
+    # Per-source CSS selectors from the region file (JSON), so a crawl built from the
+    # registry extracts a difficult site the same way as one built from the file.
+    db["sources"].add_column("overrides", str)

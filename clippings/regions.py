@@ -59,6 +59,9 @@ class Official(_Strict):
     office: str = Field(min_length=1, description="key of an office in this file")
 
 
+OVERRIDE_KEYS = {"title", "body", "date", "remove"}
+
+
 class Source(_Strict):
     name: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://")
@@ -68,6 +71,29 @@ class Source(_Strict):
     wp_json: str = ""
     listing_pages: list[str] = []
     language: str = "id"
+    # CSS selectors for a site trafilatura reads wrongly: title, body, date, remove.
+    overrides: dict[str, str | list[str]] = {}
+
+    @field_validator("overrides")
+    @classmethod
+    def _known_selectors(cls, value: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        from cssselect import GenericTranslator, SelectorError
+
+        unknown = sorted(set(value) - OVERRIDE_KEYS)
+        if unknown:
+            raise ValueError(
+                f"kunci overrides tidak dikenal: {', '.join(unknown)}"
+                f" (yang dikenal: {', '.join(sorted(OVERRIDE_KEYS))})"
+            )
+        for key, selectors in value.items():
+            for selector in [selectors] if isinstance(selectors, str) else selectors:
+                try:
+                    GenericTranslator().css_to_xpath(selector)
+                except SelectorError as exc:
+                    raise ValueError(
+                        f"overrides.{key}: {selector!r} bukan selektor CSS yang sah ({exc})"
+                    ) from None
+        return value
 
 
 class Region(_Strict):

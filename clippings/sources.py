@@ -55,6 +55,8 @@ class SourceRecord:
     language: str = ""
     wp_json: str | None = None
     listing_pages: list[str] = field(default_factory=list)
+    # Per-source CSS selectors (title, body, date, remove) from the region file.
+    overrides: dict[str, Any] = field(default_factory=dict)
     discovery: Discovery | None = None
     created_at: str = ""
     discovered_at: str | None = None
@@ -71,6 +73,7 @@ class SourceRecord:
             "sitemaps": list(self.sitemaps),
             "wp_json": self.wp_json,
             "listing_pages": list(self.listing_pages),
+            "overrides": dict(self.overrides),
         }
 
     @classmethod
@@ -87,6 +90,7 @@ class SourceRecord:
             language=row.get("language") or "",
             wp_json=row.get("wp_json") or None,
             listing_pages=_json_list(row.get("listing_pages")),
+            overrides=json.loads(row["overrides"]) if row.get("overrides") else {},
             discovery=Discovery.from_dict(discovery) if discovery else None,
             created_at=row.get("created_at") or "",
             discovered_at=row.get("discovered_at"),
@@ -212,6 +216,7 @@ def sync_region_sources(db: Database, region: Region, *, actor: str = "kliping")
                 "name": source.name,
                 "kind": source.kind,
                 "language": source.language,
+                "overrides": json.dumps(source.overrides, sort_keys=True) if source.overrides else None,
             }
             _merge_list(row, existing, "feeds", source.feeds)
             _merge_list(row, existing, "sitemaps", source.sitemaps)

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
@@ -24,6 +25,7 @@ from trafilatura.utils import load_html
 
 from crawler.dates import MAX_TEXT_LENGTH, parse_date
 from crawler.items import Article
+from crawler.overrides import Selected, apply_overrides
 from crawler.urls import canonicalize
 
 logger = logging.getLogger(__name__)
@@ -141,11 +143,18 @@ def extract_article(
 
 
 def try_extract_article(
-    html: str | bytes | HtmlElement, url: str, *, reference: date | None = None
+    html: str | bytes | HtmlElement,
+    url: str,
+    *,
+    reference: date | None = None,
+    overrides: dict[str, Any] | None = None,
+    override_misses: list[str] | None = None,
 ) -> Article:
     """Like :func:`extract_article` but raises :class:`Rejected`, so a crawler can count reasons.
 
     ``html`` may be a tree parsed by ``trafilatura.utils.load_html``; it is not modified.
+    ``overrides`` are the source's CSS selectors (:mod:`crawler.overrides`); the keys whose
+    selectors matched nothing are appended to ``override_misses`` for the crawl report.
     """
     reference = reference or date.today()
     if not isinstance(html, HtmlElement) and not (html or "").strip():
@@ -153,39 +162,31 @@ def try_extract_article(
     tree = load_html(html)
     if tree is None:
         raise Rejected("unparsable_html")
+    selected = Selected()
+    if overrides:
+        tree = copy.deepcopy(tree) if isinstance(html, HtmlElement) else tree
+        selected = apply_overrides(tree, overrides, url)
+        if override_misses is not None:
+            override_misses.extend(selected.misses)
     page = _without_noise(tree)
     page_type = _meta(tree, "og:type").lower()
     # A page that declares itself an article is one, whatever its related-story blocks use
     # for markup; otherwise several <article> teasers mean a listing. Comment threads use
-    # <article> too; they are gone from `page`.
+    # <article> too; they are gone from `page`. A body the source's selector found is one.
     blocks = len(page.xpath("//article[not(ancestor::article)]"))
-    if page_type != "article" and blocks >= LISTING_ARTICLE_BLOCKS:
+    if page_type != "article" and blocks >= LISTING_ARTICLE_BLOCKS and not selected.paragraphs:
         raise Rejected("listing_page", f"{blocks} <article> blocks")
 
-    work = copy.deepcopy(tree)
-    _drop_link_boxes(work)
-    _mark_boilerplate(work)
-    document = trafilatura.bare_extraction(
-        work,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        # trafilatura's metadata is only a fallback for what the page's own markup lacks
-        # (and its date search runs htmldate a second time): read lazily, see _Metadata.
-        with_metadata=False,
-        prune_xpath=PRUNE_XPATH,
-    )
-    if document is None:
-        raise Rejected("empty_body", "trafilatura found no main text")
+    caption = _caption(page)
+    if selected.paragraphs:
+        text = "\n".join(selected.paragraphs)
+    else:
+        text = _trafilatura_text(tree, url)
     metadata = _Metadata(tree, url)
 
-    caption = _caption(page)
-    title = _title(tree, page, url) or (metadata.title or "").strip()
+    title = selected.title or _title(tree, page, url) or (metadata.title or "").strip()
     rubric = _rubric(tree, page, metadata)
-    paragraphs = _paragraphs(document.text or "", caption)
+    paragraphs = _paragraphs(text, caption)
     # Themes that print the rubric and headline inside the text block.
     while paragraphs and paragraphs[0] in {title, rubric}:
         paragraphs.pop(0)
@@ -195,7 +196,18 @@ def try_extract_article(
     if not title:
         raise Rejected("no_title")
 
-    published, published_text = _published(page, url, paragraphs, reference)
+    published, published_text = None, ""
+    if selected.date_text:
+        published = parse_date(selected.date_text, reference=reference)
+        published_text = selected.date_text if published else ""
+        if published is None:
+            logger.warning(
+                "override date %r on %s is no date; using the default", selected.date_text, url
+            )
+            if override_misses is not None:
+                override_misses.append("date")
+    if published is None:
+        published, published_text = _published(page, url, paragraphs, reference)
     if published is None and page_type and page_type != "article":
         # "Redaksi", "Pedoman Media Siber", "Tentang Kami": static pages a sitemap lists.
         raise Rejected("not_news", f"og:type {page_type!r} and no publication date")
@@ -216,6 +228,29 @@ def try_extract_article(
         language=_language(tree, metadata),
         date_problem=date_problem,
     )
+
+
+def _trafilatura_text(tree: HtmlElement, url: str) -> str:
+    """The main text trafilatura finds once boxes, captions and sharing are pruned."""
+    work = copy.deepcopy(tree)
+    _drop_link_boxes(work)
+    _mark_boilerplate(work)
+    document = trafilatura.bare_extraction(
+        work,
+        url=url,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        # trafilatura's metadata is only a fallback for what the page's own markup lacks
+        # (and its date search runs htmldate a second time): read lazily, see _Metadata.
+        with_metadata=False,
+        prune_xpath=PRUNE_XPATH,
+    )
+    if document is None:
+        raise Rejected("empty_body", "trafilatura found no main text")
+    return document.text or ""
 
 
 class _Metadata:

@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -34,6 +34,7 @@ from crawler.extract import Rejected, extract_body, try_extract_article
 from crawler.items import Article
 from crawler.language import indonesian_share, looks_indonesian
 from crawler.near_duplicates import signature, to_bytes
+from crawler.overrides import apply_overrides, selectors
 from crawler.pagination import PageTree, next_page_url
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class PageResult:
     # crawler.language on the article body: share of Indonesian function words, verdict.
     indonesian_share: float = 0.0
     indonesian: bool = True
+    # Keys of the source's CSS overrides that matched nothing (default extraction used).
+    override_misses: list[str] = field(default_factory=list)
 
 
 def compress_page(raw: bytes) -> bytes:
@@ -63,17 +66,35 @@ def compress_page(raw: bytes) -> bytes:
     return gzip.compress(raw, compresslevel=6, mtime=0)
 
 
-def article_page(raw: bytes, text: str, url: str, reference: date | None, base: str) -> PageResult:
-    """Page 1 of an article: the article, or why there is none, and its page-2 link."""
+def article_page(
+    raw: bytes,
+    text: str,
+    url: str,
+    reference: date | None,
+    base: str,
+    overrides: dict[str, Any] | None = None,
+) -> PageResult:
+    """Page 1 of an article: the article, or why there is none, and its page-2 link.
+
+    ``overrides`` are the source's CSS selectors (plain dict: it crosses to the worker).
+    """
     tree = load_html(text) if text.strip() else None
+    misses: list[str] = []
     try:
         # The page is parsed once, here, for the article and for its page-2 link.
-        article = try_extract_article(tree if tree is not None else text, url, reference=reference)
+        article = try_extract_article(
+            tree if tree is not None else text,
+            url,
+            reference=reference,
+            overrides=overrides,
+            override_misses=misses,
+        )
     except Rejected as exc:
-        return PageResult(rejected=(exc.reason, exc.detail))
+        return PageResult(rejected=(exc.reason, exc.detail), override_misses=misses)
     article.minhash = to_bytes(signature(article.body))
     return PageResult(
         article=article,
+        override_misses=misses,
         indonesian_share=indonesian_share(article.body),
         indonesian=looks_indonesian(article.body),
         next_url=next_page_url(PageTree(tree, url), base, 1),
@@ -81,15 +102,28 @@ def article_page(raw: bytes, text: str, url: str, reference: date | None, base: 
     )
 
 
-def continuation_page(raw: bytes, text: str, url: str, base: str, page: int) -> PageResult:
+def continuation_page(
+    raw: bytes,
+    text: str,
+    url: str,
+    base: str,
+    page: int,
+    overrides: dict[str, Any] | None = None,
+) -> PageResult:
     """Page ``page`` (>= 2) of an article: its text and the link to the page after it."""
     tree = load_html(text) if text.strip() else None
     if tree is None:
         return PageResult(raw_gzip=compress_page(raw))
+    next_url = next_page_url(PageTree(tree, url), base, page)
+    body, misses = "", []
+    if selectors(overrides, "body"):
+        selected = apply_overrides(tree, overrides, url)
+        body, misses = "\n".join(selected.paragraphs), selected.misses
     return PageResult(
-        next_url=next_page_url(PageTree(tree, url), base, page),
-        body=extract_body(tree, url),
+        next_url=next_url,
+        body=body or extract_body(tree, url),
         raw_gzip=compress_page(raw),
+        override_misses=misses,
     )
 
 

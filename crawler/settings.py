@@ -87,6 +87,10 @@ KLIPING_MAX_URLS_PER_LISTING = 0
 # Tried for a source that lists neither feeds nor sitemaps (WordPress conventions).
 KLIPING_DEFAULT_FEED_PATHS = ["/feed/"]
 KLIPING_DEFAULT_SITEMAP_PATHS = ["/sitemap.xml"]
+# Pages of 50 posts read from a source's WordPress REST API (X-WP-TotalPages is capped).
+KLIPING_WP_MAX_PAGES = 10
+# Pages of one listing/category page followed through rel=next, "/page/N/", "Selanjutnya".
+KLIPING_LISTING_MAX_PAGES = 5
 
 
 def user_agent(contact_url: str, version: str = KLIPING_VERSION) -> str:

@@ -122,6 +122,7 @@ def test_sync_region_sources_merges_file_and_discovery(db, tmp_path):
                     "url": "https://kotauji.go.id",
                     "kind": "portal",
                     "feeds": ["https://kotauji.go.id/rss"],
+                    "overrides": {"body": "div.isi-berita", "remove": ["div.iklan"]},
                 },
             ],
         )
@@ -142,6 +143,10 @@ def test_sync_region_sources_merges_file_and_discovery(db, tmp_path):
         ["https://kotauji.go.id/rss"],
     )
     assert sources[home].crawl_entry()["feeds"] == [f"{site.url}/id/berita.atom"]
+    # CSS overrides of the region file reach the crawl built from the registry.
+    assert sources["https://kotauji.go.id"].crawl_entry()["overrides"] == {
+        "body": "div.isi-berita", "remove": ["div.iklan"]}
+    assert sources[home].crawl_entry()["overrides"] == {}
 
 
 def test_check_sources_reachable_unreachable_and_error_rate(db):

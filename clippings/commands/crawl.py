@@ -16,6 +16,8 @@ from crawler.seen import since_date
 # Indonesian words for the reasons the crawler counts; an unknown reason prints as is.
 REASONS = {
     "feed_broken": "umpan RSS/Atom rusak",
+    "wp_json_broken": "jawaban API WordPress rusak",
+    "listing_broken": "halaman daftar rusak",
     "sitemap_broken": "peta situs rusak",
     "not_html": "bukan halaman HTML",
     "timeout": "waktu habis",

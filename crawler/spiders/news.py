@@ -1,9 +1,14 @@
-"""One spider for every news source: feeds and sitemaps in, :class:`Article` items out.
+"""One spider for every news source: feeds, sitemaps, WordPress API and listings in,
+:class:`Article` items out.
 
 A source is a dict as in a region YAML (``name``, ``url``, ``kind``, ``feeds``,
-``sitemaps``). Every feed entry and sitemap URL becomes one article request, keyed by its
-canonical URL so the feed's ``?utm_source=rss`` link and the sitemap's clean link are
-fetched once. Anything broken (feed, sitemap, page) is logged with its URL and reason,
+``sitemaps``, ``wp_json``, ``listing_pages``, ``overrides``). Every feed entry, sitemap
+URL, REST API post (:mod:`crawler.wp_api`) and story linked from a listing page
+(:mod:`crawler.listing`, paged until the window or known stories) becomes one article
+request, keyed by its canonical URL so the feed's ``?utm_source=rss`` link and the
+sitemap's clean link are fetched once. A source that lists none is tried at ``/feed/`` and
+``/sitemap.xml``, then at its home page. ``overrides`` (CSS selectors, see
+:mod:`crawler.overrides`) travel with each page to the extraction worker. Anything broken (feed, sitemap, page) is logged with its URL and reason,
 counted under ``kliping/error/<reason>`` (and per source), and skipped.
 
 URLs an earlier crawl fetched are skipped unless their listing says they changed
@@ -46,6 +51,7 @@ from crawler.extract_pool import (
     continuation_page,
 )
 from crawler.items import Article
+from crawler.listing import NotUsable, read_listing
 from crawler.pagination import next_page_url
 from crawler.seen import (
     Seen,
@@ -56,6 +62,7 @@ from crawler.seen import (
     should_fetch,
 )
 from crawler.urls import canonicalize, fetch_url
+from crawler.wp_api import BrokenPosts, parse_posts, posts_url, total_pages
 
 __all__ = ["NewsSpider", "failure_reason", "next_page_url"]
 
@@ -103,7 +110,7 @@ def failure_reason(failure: Failure) -> str:
 
 
 class NewsSpider(scrapy.Spider):
-    """Crawls the feeds and sitemaps of a list of sources into articles."""
+    """Crawls the feeds, sitemaps, WordPress APIs and listing pages of sources into articles."""
 
     name = "news"
 
@@ -129,6 +136,12 @@ class NewsSpider(scrapy.Spider):
         self.recheck_seen = False
         self.since: date | None = None
         self.max_page_bytes = 5 * 1024 * 1024
+        self.wp_max_pages = 10
+        # Sources crawled through guessed /feed/ and /sitemap.xml: requests still open,
+        # and those whose guesses listed a story (the others fall back to the home page).
+        self._guess_pending: dict[int, int] = {}
+        self._guess_listed: set[int] = set()
+        self.listing_max_pages = 5
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -147,6 +160,10 @@ class NewsSpider(scrapy.Spider):
             "KLIPING_DEFAULT_SITEMAP_PATHS", spider.default_sitemap_paths
         )
         spider.extractor = ExtractionPool.from_settings(settings)
+        spider.wp_max_pages = settings.getint("KLIPING_WP_MAX_PAGES", spider.wp_max_pages)
+        spider.listing_max_pages = settings.getint(
+            "KLIPING_LISTING_MAX_PAGES", spider.listing_max_pages
+        )
         spider.recheck_seen = settings.getbool("KLIPING_RECHECK_SEEN", False)
         spider.max_page_bytes = settings.getint("KLIPING_MAX_PAGE_BYTES", spider.max_page_bytes)
         if settings.get("KLIPING_SINCE"):
@@ -204,18 +221,25 @@ class NewsSpider(scrapy.Spider):
     def _start_requests(self):
         for index, source in enumerate(self.sources or []):
             feeds, sitemaps = source.get("feeds") or [], source.get("sitemaps") or []
-            if not feeds and not sitemaps:
+            wp_json = source.get("wp_json") or ""
+            listing_pages = list(source.get("listing_pages") or [])
+            if not feeds and not sitemaps and not wp_json and not listing_pages:
                 home = source.get("url", "")
                 feeds = [urljoin(home, p) for p in self.default_feed_paths]
                 sitemaps = [urljoin(home, p) for p in self.default_sitemap_paths]
                 self.count("source/guessed_listings", index)
                 logger.info(
-                    "source %s lists no feed or sitemap; trying %s",
+                    "source %s lists no feed or sitemap; trying %s, then its home page",
                     home,
                     ", ".join(feeds + sitemaps),
                 )
+                # When none of them lists a story, the home page is read as a listing.
+                self._guess_pending[index] = 0
             listings = [("feed", u, self.parse_feed) for u in feeds]
             listings += [("sitemap", u, self.parse_sitemap) for u in sitemaps]
+            if wp_json:
+                listings.append(("wp_json", posts_url(wp_json, 1, self.since), self.parse_wp_json))
+            listings += [("listing", u, self.parse_listing_page) for u in listing_pages]
             if not listings:
                 self.fail("source", source.get("url", "?"), "no_feed_or_sitemap", index)
                 continue
@@ -225,16 +249,61 @@ class NewsSpider(scrapy.Spider):
                 except ValueError as exc:
                     self.fail(kind, url, "bad_url", index, str(exc))
                     continue
-                yield Request(
-                    url,
-                    callback=callback,
-                    errback=self.on_error,
-                    meta={"kliping_source": index, "kliping_kind": kind},
-                )
+                meta = {"kliping_source": index, "kliping_kind": kind}
+                if kind == "wp_json":
+                    meta["kliping_wp_root"] = wp_json
+                elif kind == "listing":
+                    meta["kliping_listing_page"] = 1
+                if index in self._guess_pending:
+                    meta["kliping_guess"] = True
+                    self._guess_pending[index] += 1
+                yield Request(url, callback=callback, errback=self.on_error, meta=meta)
+            if self._guess_pending.get(index) == 0:
+                yield from self._home_listing(index)
+
+    def _guess_settled(self, meta: dict, listed_any: bool):
+        """A guessed feed/sitemap is done; the last one of a source that listed nothing
+        hands over to the home page."""
+        if not meta.get("kliping_guess"):
+            return
+        source = meta["kliping_source"]
+        if listed_any:
+            self._guess_listed.add(source)
+        self._guess_pending[source] -= 1
+        if self._guess_pending[source] == 0 and source not in self._guess_listed:
+            yield from self._home_listing(source)
+
+    def _home_listing(self, source: int):
+        home = self.sources[source].get("url", "")
+        try:
+            url = fetch_url(home)
+        except ValueError as exc:
+            self.fail("listing", home, "bad_url", source, str(exc))
+            return
+        self.count("source/home_listing", source)
+        logger.info("source %s: no feed or sitemap lists a story; reading its home page", home)
+        yield Request(
+            url,
+            callback=self.parse_listing_page,
+            errback=self.on_error,
+            meta={"kliping_source": source, "kliping_kind": "listing", "kliping_listing_page": 1},
+        )
 
     # --- listings -----------------------------------------------------------------------
 
     def parse_feed(self, response: Response):
+        yield from self._parse_feed(response)
+        yield from self._guess_settled(
+            response.meta, response.meta.get("kliping_listed_any", False)
+        )
+
+    def parse_sitemap(self, response: Response):
+        yield from self._parse_sitemap(response)
+        yield from self._guess_settled(
+            response.meta, response.meta.get("kliping_listed_any", False)
+        )
+
+    def _parse_feed(self, response: Response):
         source, _ = self._meta(response)
         self.count("pages/fetched", source)
         parsed = feedparser.parse(response.body)
@@ -256,6 +325,7 @@ class NewsSpider(scrapy.Spider):
             logger.info(
                 "feed %s is malformed but readable: %s", response.url, parsed.get("bozo_exception")
             )
+        response.meta["kliping_listed_any"] = True
         for entry in self._limit(usable):
             # The date as written keeps the feed's own offset; published_parsed is UTC.
             written = entry.get("published") or entry.get("updated") or ""
@@ -264,7 +334,7 @@ class NewsSpider(scrapy.Spider):
                 urljoin(response.url, entry["link"]), source, fallback, _feed_listed(entry)
             )
 
-    def parse_sitemap(self, response: Response):
+    def _parse_sitemap(self, response: Response):
         source, _ = self._meta(response)
         self.count("pages/fetched", source)
         body = self._sitemap_body(response)
@@ -297,10 +367,17 @@ class NewsSpider(scrapy.Spider):
                     url,
                     callback=self.parse_sitemap,
                     errback=self.on_error,
-                    meta={"kliping_source": source, "kliping_kind": "sitemap"},
+                    meta={
+                        "kliping_source": source,
+                        "kliping_kind": "sitemap",
+                        "kliping_guess": response.meta.get("kliping_guess", False),
+                    },
                 )
+                if response.meta.get("kliping_guess"):
+                    self._guess_pending[source] += 1
         elif kind == "urlset":
             published = _news_publication_dates(body) if b"sitemap-news" in body else {}
+            response.meta["kliping_listed_any"] = bool(entries)
             for entry in self._limit(entries):
                 listed = published.get(entry["loc"]) or entry.get("lastmod", "")
                 yield from self._article_request(
@@ -308,6 +385,116 @@ class NewsSpider(scrapy.Spider):
                 )
         else:
             self.fail("sitemap", response.url, "sitemap_broken", source, f"root element <{kind}>")
+
+    def parse_wp_json(self, response: Response):
+        """One page of ``/wp/v2/posts``; page 1 also schedules the others, up to the cap."""
+        source, _ = self._meta(response)
+        self.count("pages/fetched", source)
+        try:
+            posts = parse_posts(response.body)
+        except BrokenPosts as exc:
+            self.fail("wp_json", response.url, "wp_json_broken", source, str(exc))
+            return
+        if not posts:
+            self.count("wp_json/empty", source)
+            logger.info("WordPress API %s lists no posts", response.url)
+        if response.meta.get("kliping_wp_page", 1) == 1:
+            pages = total_pages(response.headers.get("X-WP-TotalPages"))
+            if pages > self.wp_max_pages:
+                self.count("wp_json/page_limit", source)
+                logger.warning(
+                    "WordPress API %s has %d pages; reading the first %d",
+                    response.url,
+                    pages,
+                    self.wp_max_pages,
+                )
+            root = response.meta["kliping_wp_root"]
+            for page in range(2, min(pages, self.wp_max_pages) + 1):
+                yield Request(
+                    fetch_url(posts_url(root, page, self.since)),
+                    callback=self.parse_wp_json,
+                    errback=self.on_error,
+                    meta={
+                        "kliping_source": source,
+                        "kliping_kind": "wp_json",
+                        "kliping_wp_root": root,
+                        "kliping_wp_page": page,
+                    },
+                )
+        for post in self._limit(posts):
+            yield from self._article_request(
+                urljoin(response.url, post.link), source, post.published_day, post.listed_text
+            )
+
+    def parse_listing_page(self, response: Response):
+        """A home or section page: its stories, then its next page while it lists new ones."""
+        source, _ = self._meta(response)
+        self.count("pages/fetched", source)
+        number = response.meta.get("kliping_listing_page", 1)
+        if not isinstance(response, HtmlResponse):
+            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+            self.fail("listing", response.url, "listing_broken", source, content_type or "not HTML")
+            return
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        try:
+            listing = read_listing(
+                response.body, response.url, content_type, reference=self.reference
+            )
+        except NotUsable as exc:
+            self.fail("listing", response.url, "listing_broken", source, str(exc))
+            return
+        if not listing.articles:
+            self.count("listing/no_articles", source)
+            logger.info("listing %s links to no article", response.url)
+            return
+        home = (self.sources[source].get("url", "") if source is not None else "") or None
+        stale = 0
+        for url, day in self._limit(listing.articles):
+            if self._is_stale(url, day, home):
+                stale += 1
+            yield from self._article_request(url, source, day)
+        if stale == len(listing.articles):
+            self.count("listing/stopped_at_known", source)
+            logger.info(
+                "listing %s: every story is older than the window or seen before; not paging on",
+                response.url,
+            )
+            return
+        if not listing.next_url:
+            return
+        if number >= self.listing_max_pages:
+            self.count("listing/page_limit", source)
+            logger.info(
+                "listing %s: stopping after %d pages (KLIPING_LISTING_MAX_PAGES)",
+                response.url,
+                number,
+            )
+            return
+        try:
+            next_url = fetch_url(listing.next_url)
+        except ValueError as exc:
+            self.fail("listing", listing.next_url, "bad_url", source, str(exc))
+            return
+        yield Request(
+            next_url,
+            callback=self.parse_listing_page,
+            errback=self.on_error,
+            meta={
+                "kliping_source": source,
+                "kliping_kind": "listing",
+                "kliping_listing_page": number + 1,
+            },
+        )
+
+    def _is_stale(self, url: str, day: date | None, home: str | None) -> bool:
+        """A listed story older than the window, or fetched by an earlier crawl."""
+        if self.since is not None and day is not None and day < self.since:
+            return True
+        try:
+            prior = self.seen_before.get(canonicalize(url, home=home))
+        except ValueError:
+            return True
+        return prior is not None and prior.final and not self.recheck_seen
 
     def _sitemap_body(self, response: Response) -> bytes | None:
         if response.body[:2] == b"\x1f\x8b":
@@ -409,11 +596,18 @@ class NewsSpider(scrapy.Spider):
             logger.warning("page %s: %s", response.url, fixed.replace("_", " "))
         try:
             result = await self.extractor.run(
-                article_page, response.body, text, response.url, self.reference, base
+                article_page,
+                response.body,
+                text,
+                response.url,
+                self.reference,
+                base,
+                self._overrides(source),
             )
         except ExtractionCrashed as exc:
             self.fail("article", response.url, "extract_crashed", source, str(exc))
             return
+        self._count_misses(result, response.url, source)
         if result.rejected:
             reason, detail = result.rejected
             self.count(f"drop/{reason}", source)
@@ -478,8 +672,15 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             result = await self.extractor.run(
-                continuation_page, response.body, response.text, response.url, base, page
+                continuation_page,
+                response.body,
+                response.text,
+                response.url,
+                base,
+                page,
+                self._overrides(source),
             )
+            self._count_misses(result, response.url, source)
         except ExtractionCrashed as exc:
             self.fail("continuation", response.url, "extract_crashed", source, str(exc))
             for output in self._done(article, source, complete=False):
@@ -542,6 +743,17 @@ class NewsSpider(scrapy.Spider):
         self.count("articles/found", source)
         yield article
 
+    def _overrides(self, source: int | None) -> dict[str, Any] | None:
+        return (self.sources[source].get("overrides") or None) if source is not None else None
+
+    def _count_misses(self, result, url: str, source: int | None) -> None:
+        """Selectors that found nothing: the site changed and its override needs a look."""
+        for key in dict.fromkeys(result.override_misses):
+            self.count(f"override/miss/{key}", source)
+            logger.warning(
+                "page %s: override %r matched nothing; default extraction used", url, key
+            )
+
     def _is_continuation(self, response: Response) -> bool:
         """A "Halaman 2" page reached on its own (e.g. listed in a sitemap)."""
         match = _PAGE_SUFFIX.match(canonicalize(response.url))
@@ -580,6 +792,7 @@ class NewsSpider(scrapy.Spider):
             self.fail(kind, request.url, reason, source, detail)
         if kind == "continuation":
             yield from self._done(request.meta["kliping_article"], source, complete=False)
+        yield from self._guess_settled(request.meta, False)
 
 
 def _validators(response: Response) -> dict[str, str]:
