@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "clippings.commands.clip",
     "clippings.commands.digest",
     "clippings.commands.demo",
+    "clippings.commands.followup",
 )
 
 

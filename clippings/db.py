@@ -348,3 +348,9 @@ def m007_source_overrides(db: Database) -> None:
     # Per-source CSS selectors from the region file (JSON), so a crawl built from the
     # registry extracts a difficult site the same way as one built from the file.
     db["sources"].add_column("overrides", str)
+
+
+@migrations()
+def m008_follow_up_once(db: Database) -> None:
+    # An office answers a story once, whatever the number of sheet versions it appeared on.
+    db["follow_ups"].create_index(["region", "article_id", "opd"], unique=True)
