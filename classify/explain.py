@@ -24,6 +24,18 @@ def _informative(phrase: str) -> bool:
     )
 
 
+def informative_mask(feature_names: np.ndarray, n_word_features: int) -> np.ndarray:
+    """For each word feature, whether a reader learns anything from it (see module doc)."""
+    return np.fromiter(
+        (
+            _informative(str(name).removeprefix(TITLE_PREFIX).removeprefix(BODY_PREFIX))
+            for name in feature_names[:n_word_features]
+        ),
+        dtype=bool,
+        count=n_word_features,
+    )
+
+
 def linear_part(estimator) -> object:
     """The fitted linear model inside a (possibly calibrated) head."""
     calibrated = getattr(estimator, "calibrated_classifiers_", None)
@@ -47,24 +59,37 @@ def class_weights(estimator, chosen: object) -> np.ndarray:
 
 
 def top_phrases(
-    row: sp.csr_matrix,
+    row: sp.csr_matrix | tuple[np.ndarray, np.ndarray],
     weights: np.ndarray,
     feature_names: np.ndarray,
     n_word_features: int,
     *,
     k: int = 5,
+    informative: np.ndarray | None = None,
 ) -> list[str]:
-    """The ``k`` word features of one document row that most support the chosen class."""
-    indices = row.indices
+    """The ``k`` word features of one document row that most support the chosen class.
+
+    ``row`` is a one-row CSR matrix or its ``(indices, data)`` arrays (cheaper: slicing a
+    CSR row costs more than the rest of this function). ``informative`` is
+    :func:`informative_mask` of the word features, computed once per model by callers
+    that explain many articles.
+    """
+    indices, data = (row.indices, row.data) if sp.issparse(row) else row
     keep = indices < n_word_features
+    if informative is not None:
+        keep[keep] = informative[indices[keep]]
     indices = indices[keep]
     if indices.size == 0:
         return []
-    pushes = weights[indices] * row.data[keep]
-    order = np.argsort(-pushes)
+    pushes = weights[indices] * data[keep]
+    positive = np.flatnonzero(pushes > 0)
+    # Only the strongest few can be shown; a few spares cover uninformative phrases.
+    if positive.size > 4 * k:
+        positive = positive[np.argpartition(-pushes[positive], 4 * k)[: 4 * k]]
+    order = positive[np.argsort(-pushes[positive])]
     phrases: list[str] = []
     for position in order:
-        if pushes[position] <= 0 or len(phrases) == k:
+        if len(phrases) == k:
             break
         name = str(feature_names[indices[position]])
         phrase = name.removeprefix(TITLE_PREFIX).removeprefix(BODY_PREFIX)

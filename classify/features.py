@@ -1,8 +1,8 @@
 """Turns articles into the sparse feature matrix every label head shares.
 
 Three TF-IDF blocks: title words, body words (1–2-grams) and character n-grams
-(``char_wb`` 3–5) of the title and the lead of the body (first 1,000 characters). The title has its own block so that a word in the
-headline counts apart from the same word deep in the body; the character block catches
+(``char_wb`` 3–5) of the title and the lead of the body (first 1,000 characters). The
+title has its own block so that a word in the headline counts apart from the same word deep in the body; the character block catches
 affixed and misspelled forms ("dibangun", "pembangunan", glued words left by scrapers)
 that the word blocks miss. Character n-grams are most of the cost of a prediction;
 limited to the lead they run about three times faster with the same dev figures
@@ -12,18 +12,57 @@ stays small.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from classify.text import clean_text
 
 TITLE_PREFIX = "judul:"
 BODY_PREFIX = "teks:"
 CHAR_PREFIX = "huruf:"
+
+
+def tfidf_transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+    """``vectorizer.transform(texts)``, the same matrix, about a third faster.
+
+    scikit-learn looks up every n-gram occurrence in the vocabulary one by one, raising
+    and catching an exception for each unknown one; counting first (``Counter`` runs in C)
+    looks up each distinct n-gram once. Prediction speed is most of what this buys
+    (issue 10: 500 articles/s per core). Only for the settings the model uses (sublinear
+    tf, idf, l2 norm); anything else goes to scikit-learn.
+    """
+    if vectorizer.binary or not (
+        vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"
+    ):
+        return vectorizer.transform(texts)
+    analyze = vectorizer.build_analyzer()
+    lookup = vectorizer.vocabulary_.get
+    indptr, indices, values = [0], [], []
+    for text in texts:
+        for term, count in Counter(analyze(text)).items():
+            column = lookup(term)
+            if column is not None:
+                indices.append(column)
+                values.append(count)
+        indptr.append(len(indices))
+    matrix = sp.csr_matrix(
+        (
+            np.asarray(values, dtype=vectorizer.dtype),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int64),
+        ),
+        shape=(len(texts), len(vectorizer.vocabulary_)),
+    )
+    matrix.sort_indices()
+    matrix.data = np.log(matrix.data) + 1  # sublinear tf, as TfidfTransformer
+    matrix = matrix @ sp.diags(vectorizer.idf_.astype(vectorizer.dtype))
+    return normalize(matrix, norm="l2", copy=False).astype(vectorizer.dtype, copy=False)
 
 
 def article_parts(records: Sequence[dict]) -> tuple[list[str], list[str]]:
@@ -113,11 +152,11 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         return self.transform_parts(titles, bodies)
 
     def transform_parts(self, titles: list[str], bodies: list[str]) -> sp.csr_matrix:
-        title = self.title_.transform(titles)
+        title = tfidf_transform(self.title_, titles)
         if self.title_weight != 1.0:
             title = title * self.title_weight
-        words = self.words_.transform(bodies)
-        chars = self.chars_.transform(self._char_texts(titles, bodies))
+        words = tfidf_transform(self.words_, bodies)
+        chars = tfidf_transform(self.chars_, self._char_texts(titles, bodies))
         return sp.hstack([title, words, chars], format="csr")
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

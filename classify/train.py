@@ -23,12 +23,20 @@ import numpy as np
 import sklearn
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from classify.card import render_model_card
 from classify.corpus import Corpus, read_corpus
-from classify.evaluate import evaluate
+from classify.evaluate import PRIMARY, evaluate
 from classify.features import ArticleVectorizer
-from classify.model import FIELD_HEADS, MODELS_DIR, POINTER, Classifier
+from classify.model import (
+    FIELD_HEADS,
+    MODELS_DIR,
+    POINTER,
+    Classifier,
+    ModelError,
+    load_classifier,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +55,24 @@ class TrainConfig:
 
     title_features: int = 2_500
     word_features: int = 10_000
-    char_features: int = 20_000
+    char_features: int = 10_000
+    char_range: tuple[int, int] = (3, 5)
+    # Character n-grams of the title and this many leading body characters (None: all).
+    char_body_chars: int | None = 1_000
     title_weight: float = 1.0
     C: float = 10.0
     class_weight: str | None = "balanced"
-    # Folds for temperature scaling of the probabilities; a class needs this many
-    # training examples to be learned at all.
-    calibration_folds: int = 3
+    # The urusan head (some 30 classes) is a linear SVM: 3-fold CV on train gave primary
+    # urusan accuracy 0.786 against 0.773 for the logistic regression (dev 0.80–0.81 against
+    # 0.79), and it fits three times faster. C chosen among 0.1/0.3/0.5 by that CV.
+    urusan_learner: str = "linear_svc"
+    urusan_C: float = 0.3
+    # Folds for temperature scaling of the probabilities. With ensemble=False the folds
+    # only fit the temperature: the head itself is fitted on all the data, so the labels
+    # do not depend on this; 2 instead of 3 folds saves a fifth of the training time.
+    calibration_folds: int = 2
+    # A class needs this many training examples to be learned at all (and calibrated).
+    min_examples: int = 3
     max_iter: int = 2_000
     # Looser than sklearn's 1e-4: three times faster, same dev figures.
     tol: float = 1e-3
@@ -69,27 +88,51 @@ class TrainResult:
     counts: dict
     dev_metrics: dict | None = None
     dropped_classes: dict = field(default_factory=dict)
+    # Whether models/current now names this model; if not, the file was removed.
+    promoted: bool = True
+    previous_version: str | None = None
+    previous_metrics: dict | None = None
+    extra_records: int = 0
 
 
-def _head(config: TrainConfig) -> LogisticRegression:
+def _head(config: TrainConfig, name: str | None = None):
+    if name == "urusan" and config.urusan_learner == "linear_svc":
+        return LinearSVC(C=config.urusan_C, class_weight=config.class_weight)
+    if name == "urusan" and config.urusan_learner != "logistic":
+        raise TrainError(f"urusan_learner {config.urusan_learner!r} tidak dikenal")
     return LogisticRegression(
         C=config.C, max_iter=config.max_iter, tol=config.tol, class_weight=config.class_weight
     )
 
 
-def fit_head(matrix, labels: list, config: TrainConfig):
-    """A logistic regression with temperature-scaled probabilities (fitted on CV folds)."""
+def fit_head(matrix, labels: list, config: TrainConfig, name: str | None = None):
+    """A linear model with temperature-scaled probabilities (fitted on CV folds)."""
     if len(set(labels)) < 2:
         raise TrainError(f"hanya satu kelas di data latih ({labels[0]!r}); butuh minimal dua")
     smallest = min(Counter(labels).values())
     if smallest >= config.calibration_folds >= 2:
         model = CalibratedClassifierCV(
-            _head(config), method="temperature", cv=config.calibration_folds, ensemble=False
+            _head(config, name), method="temperature", cv=config.calibration_folds, ensemble=False
         )
     else:
+        # Too few examples to calibrate: a logistic regression gives probabilities
+        # directly, where an uncalibrated SVM gives none.
         model = _head(config)
     model.fit(matrix, np.asarray(labels))
+    _to_float32(model)
     return model
+
+
+def _to_float32(model) -> None:
+    """Store coefficients in single precision: half the model file, same predictions.
+
+    The features are float32 already, so float64 weights only add digits that never
+    change a chosen label (checked on the dev split: identical figures).
+    """
+    inner = [c.estimator for c in getattr(model, "calibrated_classifiers_", [])] or [model]
+    for estimator in inner:
+        estimator.coef_ = estimator.coef_.astype(np.float32)
+        estimator.intercept_ = estimator.intercept_.astype(np.float32)
 
 
 def fit_classifier(
@@ -103,33 +146,41 @@ def fit_classifier(
         title_features=config.title_features,
         word_features=config.word_features,
         char_features=config.char_features,
+        char_range=config.char_range,
+        char_body_chars=config.char_body_chars,
         title_weight=config.title_weight,
     )
     matrix = vectorizer.fit_transform(records)
     heads = {"relevant": fit_head(matrix, [bool(r["relevant"]) for r in records], config)}
     dropped: dict[str, list[str]] = {}
     for name in ("urusan", *FIELD_HEADS):
+        # A desk correction may carry no urusan key: it still teaches the other heads.
+        head_idx = [i for i in relevant_idx if name != "urusan" or records[i]["urusan"]]
         labels = [
-            records[i]["urusan"][0] if name == "urusan" else records[i][name] for i in relevant_idx
+            records[i]["urusan"][0] if name == "urusan" else records[i][name] for i in head_idx
         ]
         counts = Counter(labels)
         # Too few examples to learn or to calibrate: the head does not offer that value.
-        rare = sorted(k for k, n in counts.items() if n < config.calibration_folds)
+        rare = sorted(
+            k for k, n in counts.items() if n < max(config.min_examples, config.calibration_folds)
+        )
         keep = [j for j, label in enumerate(labels) if label not in rare]
         if rare:
             dropped[name] = rare
             logger.info(
                 "%s: kelas dengan < %d contoh tidak dilatih: %s",
                 name,
-                config.calibration_folds,
+                max(config.min_examples, config.calibration_folds),
                 ", ".join(rare),
             )
-        rows = [relevant_idx[j] for j in keep]
-        heads[name] = fit_head(matrix[rows], [labels[j] for j in keep], config)
+        rows = [head_idx[j] for j in keep]
+        heads[name] = fit_head(matrix[rows], [labels[j] for j in keep], config, name)
     majority = {"relevant": Counter(bool(r["relevant"]) for r in records).most_common(1)[0][0]}
     for name in ("urusan", *FIELD_HEADS):
         majority[name] = Counter(
-            records[i]["urusan"][0] if name == "urusan" else records[i][name] for i in relevant_idx
+            records[i]["urusan"][0] if name == "urusan" else records[i][name]
+            for i in relevant_idx
+            if name != "urusan" or records[i]["urusan"]
         ).most_common(1)[0][0]
     meta = {
         "majority": majority,
@@ -144,11 +195,23 @@ def fit_classifier(
     return Classifier(vectorizer, heads, meta), dropped
 
 
-def _digest(path: Path, config: TrainConfig, limit: int | None) -> str:
+def _digest(path: Path, config: TrainConfig, limit: int | None, extra: list[dict]) -> str:
     sha = hashlib.sha256(path.read_bytes())
     sha.update(json.dumps(asdict(config), sort_keys=True).encode())
     sha.update(str(limit).encode())
+    if extra:
+        sha.update(json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str).encode())
     return sha.hexdigest()
+
+
+def overall(metrics: dict) -> float:
+    """One number to compare two models on the same split: the mean of the five figures."""
+    return float(np.mean([metrics[h][PRIMARY[h]] or 0.0 for h in PRIMARY]))
+
+
+def not_worse(new: dict, old: dict) -> bool:
+    """Promotion rule: the mean of the five dev figures does not go down."""
+    return overall(new) >= overall(old) - 1e-9
 
 
 def _counts(corpus: Corpus) -> dict:
@@ -184,16 +247,28 @@ def train(
     out_dir: str | Path = MODELS_DIR,
     config: TrainConfig = TrainConfig(),
     limit: int | None = None,
+    extra_records: list[dict] | None = None,
+    extra_name: str | None = None,
+    force: bool = False,
 ) -> TrainResult:
-    """Train on ``train_path``, measure on ``dev_path``, publish into ``out_dir``."""
+    """Train on ``train_path`` (plus ``extra_records``, e.g. a region's desk corrections),
+    measure on ``dev_path``, publish into ``out_dir``.
+
+    When ``out_dir`` already has a current model and a dev split is given, the new model
+    is promoted only if it is not worse on dev (:func:`not_worse`), unless ``force``:
+    a desk's corrections must not silently make the suggestions worse for everyone.
+    """
     started = time.perf_counter()
     train_path, out_dir = Path(train_path), Path(out_dir)
     corpus = read_corpus(train_path)
+    extra = list(extra_records or [])
     records = sample(corpus.records, limit)
-    classifier, dropped = fit_classifier(records, config)
+    classifier, dropped = fit_classifier(records + extra, config)
     now = datetime.now(UTC)
-    version = f"{now:%Y%m%d}-{_digest(train_path, config, limit)[:8]}"
+    version = f"{now:%Y%m%d}-{_digest(train_path, config, limit, extra)[:8]}"
     counts = {"train": _counts(Corpus(corpus.path, records, corpus.errors))}
+    if extra:
+        counts["extra"] = _counts(Corpus(Path(extra_name or "koreksi-desk"), extra, []))
     dev_metrics = None
     if dev_path is not None:
         dev = read_corpus(dev_path)
@@ -212,6 +287,8 @@ def train(
             "dev_metrics": dev_metrics,
         }
     )
+    # Fitting and measuring time, stored in the file so a card regenerated later keeps it.
+    classifier.meta["train_seconds"] = round(time.perf_counter() - started, 1)
     model_path = out_dir / f"kliping-{version}.joblib"
     size = classifier.save(model_path)
     if size > MAX_MODEL_BYTES:
@@ -220,8 +297,39 @@ def train(
             f"model {size / 1e6:.1f} MB melebihi batas {MAX_MODEL_BYTES / 1e6:.0f} MB; kecilkan jumlah fitur"
         )
     seconds = time.perf_counter() - started
-    classifier.meta["train_seconds"] = round(seconds, 1)
     classifier.meta["size_bytes"] = size
+    previous, previous_metrics = _current(out_dir, dev_path)
+    if previous is not None:
+        previous.meta.setdefault("version", previous.version)
+    if (
+        not force
+        and previous_metrics is not None
+        and dev_metrics is not None
+        and previous.version != version
+        and not not_worse(dev_metrics, previous_metrics)
+    ):
+        model_path.unlink()
+        logger.warning(
+            "model %s tidak dipromosikan: rata-rata dev %.4f < %.4f (model %s)",
+            version,
+            overall(dev_metrics),
+            overall(previous_metrics),
+            previous.version,
+        )
+        return TrainResult(
+            version=version,
+            model_path=model_path,
+            card_path=out_dir / CARD_NAME,
+            size_bytes=size,
+            seconds=seconds,
+            counts=counts,
+            dev_metrics=dev_metrics,
+            dropped_classes=dropped,
+            promoted=False,
+            previous_version=previous.version,
+            previous_metrics=previous_metrics,
+            extra_records=len(extra),
+        )
     pointer = out_dir / POINTER
     tmp = pointer.with_name(POINTER + ".tmp")
     tmp.write_text(model_path.name + "\n", encoding="utf-8")
@@ -238,4 +346,19 @@ def train(
         counts=counts,
         dev_metrics=dev_metrics,
         dropped_classes=dropped,
+        previous_version=previous.version if previous is not None else None,
+        previous_metrics=previous_metrics,
+        extra_records=len(extra),
     )
+
+
+def _current(out_dir: Path, dev_path: str | Path | None) -> tuple[Classifier | None, dict | None]:
+    """The model ``out_dir/current`` names and its figures on ``dev_path``, if both exist."""
+    if dev_path is None or not (out_dir / POINTER).is_file():
+        return None, None
+    try:
+        previous = load_classifier(out_dir)
+    except ModelError as exc:
+        logger.warning("model lama tidak terbaca (%s); model baru dipromosikan", exc)
+        return None, None
+    return previous, evaluate(previous, read_corpus(dev_path).records)

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from classify.corpus import NOT_RELEVANT, read_corpus, write_jsonl
 from classify.gazetteer import Gazetteer, RegionMentions
 from classify.institutions import find_institutions
+from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
 from classify.model import Classifier, Prediction
 from classify.text import clean_text
 from clippings.regions import Region
@@ -207,6 +208,7 @@ def label_articles(
                 continue
             values["model_version"] = classifier.version
             rows.append((record["id"], values))
+            counts["needs_review"] += int(prediction.uncertain)
             if values["relevant"]:
                 counts["relevant"] += 1
                 nilai[values["nilai"]] += 1
@@ -240,6 +242,7 @@ def label_articles(
         "relevant": counts["relevant"],
         "not_relevant": counts["not_relevant"],
         "errors": counts["errors"],
+        "needs_review": counts["needs_review"],
         "nilai": {k: nilai.get(k, 0) for k in ("positif", "negatif", "netral")},
         "model_version": classifier.version,
     }
@@ -281,6 +284,8 @@ def label_records(
             out.update(prediction.labels())
             out["instansi_text"] = find_institutions(text)
             out["scores"], out["reasons"] = prediction.scores, prediction.reasons
+        # Low model confidence: the desk should check this one first.
+        out["uncertain"] = prediction.uncertain
         out["model_version"] = classifier.version
         labeled.append(out)
     return labeled
@@ -300,7 +305,7 @@ def label_jsonl(
     """
     corpus = read_corpus(in_path, labeled=False)
     gazetteer = region_gazetteer(region) if region is not None else None
-    counts = {"articles": 0, "relevant": 0, "errors": corpus.errors}
+    counts = {"articles": 0, "relevant": 0, "needs_review": 0, "errors": corpus.errors}
 
     def rows() -> Iterator[dict]:
         for start in range(0, len(corpus.records), chunk):
@@ -308,7 +313,59 @@ def label_jsonl(
             for out in label_records(classifier, part, region=region, gazetteer=gazetteer):
                 counts["articles"] += 1
                 counts["relevant"] += int(out["relevant"])
+                counts["needs_review"] += int(out["uncertain"])
                 yield out
 
     write_jsonl(rows(), out_path)
     return counts
+
+
+def desk_records(db: Database, region_id: str, *, limit: int | None = None) -> list[dict]:
+    """The region's desk corrections as labeled records (LABELS.md format), newest first.
+
+    One record per article: its latest desk row. These are what ``kliping train --region``
+    learns from and ``kliping evaluate --region`` measures on. A desk decision is about
+    *this* region, so a story about a neighbour's government comes back not relevant.
+    Rows with unknown values are skipped with a log line, never abort the batch.
+    """
+    sql = (
+        "SELECT l.article_id, l.relevant, l.urusan, l.nilai, l.sifat, l.tindak_lanjut,"
+        " l.created_at, a.title, a.body FROM labels l JOIN articles a ON a.id = l.article_id"
+        " WHERE l.region = ? AND l.origin = 'desk' AND l.id = ("
+        "   SELECT MAX(l2.id) FROM labels l2 WHERE l2.article_id = l.article_id"
+        "   AND l2.region = l.region AND l2.origin = 'desk')"
+        " ORDER BY l.created_at DESC, l.id DESC"
+    )
+    params: list = [region_id]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    records = []
+    for article_id, relevant, urusan, nilai, sifat, tindak, created, title, body in db.execute(
+        sql, params
+    ).fetchall():
+        try:
+            keys = json.loads(urusan or "[]")
+        except json.JSONDecodeError:
+            keys = []
+        record = {
+            "id": f"desk-{region_id}-{article_id}",
+            "title": title or "",
+            "text": body or "",
+            "relevant": bool(relevant),
+            "created_at": created,
+        }
+        if record["relevant"]:
+            if nilai not in NILAI or sifat not in SIFAT or tindak not in TINDAK_LANJUT:
+                logger.warning(
+                    "koreksi desk artikel %s (%s): label tidak dikenal; dilewati", article_id, region_id
+                )
+                continue
+            record.update(
+                {"urusan": [k for k in keys if isinstance(k, str)], "nilai": nilai, "sifat": sifat,
+                 "tindak_lanjut": tindak}
+            )
+        else:
+            record.update({k: (list(v) if isinstance(v, list) else v) for k, v in NOT_RELEVANT.items()})
+        records.append(record)
+    return records

@@ -39,7 +39,8 @@ def test_jsonl_round_trip(tmp_path):
     source, out = _input(tmp_path), tmp_path / "keluar.jsonl"
     result = CliRunner().invoke(classify, ["--jsonl", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "4 artikel dilabeli, 2 relevan, 1 baris dilewati" in result.stdout
+    assert "4 artikel dilabeli, 2 relevan, " in result.stdout
+    assert "perlu diperiksa (uncertain), 1 baris dilewati" in result.stdout
     assert f"{source}:3: JSON rusak" in result.stderr
     rows = _read(out)
     assert [r["id"] for r in rows] == ["b1", "b2", "b3", "kosong"]
@@ -62,6 +63,11 @@ def test_jsonl_round_trip(tmp_path):
     assert brebes["relevant"]  # without --region: any local government counts
     assert not football["relevant"] and football["urusan"] == []
     assert empty["reasons"]["relevant"] == ["teks kosong"]
+    # Low-confidence predictions are flagged, and the summary counts them.
+    assert all(isinstance(r["uncertain"], bool) for r in rows)
+    assert not empty["uncertain"]  # an empty text is certainly not relevant
+    flagged = sum(r["uncertain"] for r in rows)
+    assert f"2 relevan, {flagged} perlu diperiksa" in result.stdout
 
     # The model agrees with itself: evaluating its own output gives perfect figures.
     result = CliRunner().invoke(evaluate, ["--data", str(out), "--json"])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from classify.features import article_parts, tfidf_transform
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT, URUSAN
-from classify.model import HEADS, ModelError, load_classifier
+from classify.model import HEADS, UNCERTAIN_BELOW, ModelError, is_uncertain, load_classifier
 
 ROAD = {
     "id": "jalan",
@@ -109,3 +110,28 @@ def test_missing_model_says_how_to_retrain(tmp_path):
     (tmp_path / "current").write_text("kliping-hilang.joblib")
     with pytest.raises(ModelError, match="tidak ditemukan.*kliping train"):
         load_classifier(tmp_path)
+
+
+def test_low_confidence_is_flagged_for_review(classifier):
+    # The flag follows the per-head thresholds, on the probabilities the desk sees.
+    assert not is_uncertain({"relevant": 0.95, "urusan": 0.8, "nilai": 0.9})
+    assert is_uncertain({"relevant": 0.95, "urusan": 0.8, "nilai": 0.45})
+    assert is_uncertain({"relevant": 0.6})
+    assert is_uncertain({"relevant": 0.95, "urusan": UNCERTAIN_BELOW["urusan"] - 0.01})
+    predictions = classifier.predict([ROAD, FOOTBALL, {**ROAD, "text": ""}])
+    for prediction in predictions:
+        assert prediction.uncertain == is_uncertain(prediction.scores)
+        assert "uncertain" not in prediction.labels()  # not a LABELS.md field
+    assert predictions[2].uncertain is False  # "teks kosong" is a sure answer
+
+
+def test_fast_transform_gives_scikit_learns_matrix(classifier):
+    # The counting shortcut must not change a single feature value the heads see.
+    vectorizer = classifier.vectorizer
+    titles, bodies = article_parts([ROAD, FOOTBALL, {"title": "", "text": "<p>x</p>"}])
+    texts = vectorizer._char_texts(titles, bodies)
+    for block, docs in ((vectorizer.title_, titles), (vectorizer.words_, bodies),
+                        (vectorizer.chars_, texts)):
+        fast, reference = tfidf_transform(block, docs), block.transform(docs)
+        assert fast.shape == reference.shape and fast.dtype == reference.dtype
+        assert abs(fast - reference).max() < 1e-6

@@ -103,6 +103,9 @@ def test_writes_model_rows_and_leaves_desk_rows_alone(db, region, classifier):
     assert counts["relevant"] == 1 and counts["not_relevant"] == 2
     assert counts["nilai"] == {"positif": 0, "negatif": 1, "netral": 0}
     assert list(db.query("SELECT * FROM labels WHERE origin = 'desk'")) == desk_before
+    # Low-confidence predictions are counted for the desk to check first.
+    flagged = classifier.predict([{"title": a["title"], "text": a["body"]} for a in ARTICLES])
+    assert counts["needs_review"] == sum(p.uncertain for p in flagged)
 
     rows = _model_rows(db)
     assert [r["article_id"] for r in rows] == [1, 2, 3]
