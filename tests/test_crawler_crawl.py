@@ -185,11 +185,14 @@ def _articles(db_path: Path) -> dict[str, dict]:
 
 def test_every_article_is_stored_once_with_its_fields(crawled):
     rows = _articles(crawled["db"])
-    assert sorted(rows) == [
+    # The Jogja story is served under two addresses with the same text; whichever copy
+    # the parallel extractors finish first is kept, and the other is dropped as a duplicate.
+    mirrors = {"/kota/depo-sampah/", "/cetak/depo-sampah/"}
+    (depo,) = mirrors & set(rows)
+    assert sorted(set(rows) - mirrors) == [
         "/berita/aduan-jalan/",
         "/berita/festival-layang-layang-widuri/",
         "/ekonomi/harga-cabai/",
-        "/kota/depo-sampah/",
     ]
     aduan = rows["/berita/aduan-jalan/"]
     assert aduan["title"] == "Pemkab Pemalang Buka Layanan Aduan Jalan Rusak Lewat WhatsApp"
@@ -200,8 +203,8 @@ def test_every_article_is_stored_once_with_its_fields(crawled):
         == "https://kabarpesisir.example/berita/pemkab-buka-layanan-aduan-jalan-rusak"
     )
     assert rows["/ekonomi/harga-cabai/"]["published"] == "2025-07-13"
-    assert rows["/kota/depo-sampah/"]["published"] == "2025-10-24"
-    assert json.loads(rows["/kota/depo-sampah/"]["authors"]) == ["Rini Astuti", "Bayu Nugroho"]
+    assert rows[depo]["published"] == "2025-10-24"
+    assert json.loads(rows[depo]["authors"]) == ["Rini Astuti", "Bayu Nugroho"]
     for row in rows.values():
         assert row["source_id"] is not None
         assert "Tinggalkan Balasan" not in row["body"]
