@@ -32,6 +32,8 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from babel.dates import format_date
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -141,21 +143,6 @@ QUOTES = [
 NUMBERS = ["dua", "tiga", "lima", "tujuh", "sepuluh", "belasan", "puluhan", "ratusan"]
 UNITS = ["kilometer", "keluarga", "titik", "paket", "hektare", "unit", "sekolah", "pedagang"]
 RUBRICS = ["Daerah", "Pemerintahan", "Ekonomi", "Pendidikan", "Kesehatan", "Peristiwa"]
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 AUTHORS = [
     "Rina Kusuma",
     "Agus Salim",
@@ -187,7 +174,7 @@ def sentence(rng: random.Random) -> str:
 
 
 def long_date(day: date) -> str:
-    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_date(day, "EEEE, d MMMM y", locale="id")
 
 
 def make_article(n: int, rng: random.Random) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import format_date
+
 from clippings.db import open_db
 from crawler.run import run_crawl
 from tests.crawl_sites import Page, Site
@@ -27,21 +29,7 @@ def teaser(slug: str, day: str, *, dated_url: bool) -> str:
     """A teaser with the date printed in Indonesian (the URL may carry no date)."""
     path = story_path(slug, day) if dated_url else f"/berita/{slug}/"
     d = date.fromisoformat(day)
-    months = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ]
-    shown = f"{d.day} {months[d.month - 1]} {d.year}"
+    shown = format_date(d, "d MMMM y", locale="id")
     return (
         f'<article class="teaser"><h2><a href="{path}">{STORIES[slug][0]}</a></h2>'
         f'<span class="tanggal">{shown}</span></article>'
