@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
 import tempfile
 from datetime import UTC, date, datetime
@@ -23,6 +22,7 @@ from typing import Any
 from PIL import Image
 from sqlite_utils import Database
 
+from clippings.files import write_atomic
 from clippings.ocr import (
     DPI,
     LANG,
@@ -274,15 +274,7 @@ def _store(path: Path, data: bytes) -> bool:
     """Write a content-addressed file once; ``True`` when this call created it."""
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
     return True
 
 

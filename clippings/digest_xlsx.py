@@ -8,14 +8,13 @@ Sheet ``Rekap Kliping``: a title block, then one row per clipping under the head
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from clippings.files import atomic_path
 from clippings.formatting import label, tanggal
 
 __all__ = ["HEADER", "HEADER_ROW", "RECAP_SHEET", "SUMMARY_SHEET", "FOLLOW_UP_SHEET", "write_xlsx"]
@@ -46,15 +45,8 @@ def write_xlsx(digest, path: str | Path) -> Path:
     _follow_ups(workbook.create_sheet(FOLLOW_UP_SHEET), digest)
     workbook.properties.title = f"{digest.title} {digest.region_name}"
     workbook.properties.creator = "Kliping"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         workbook.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

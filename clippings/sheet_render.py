@@ -17,11 +17,12 @@ import io
 import logging
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from clippings.files import atomic_path
 
 logger = logging.getLogger(__name__)
 
@@ -198,14 +199,8 @@ def render_parts(
         _lay_furniture(merged, render_part(furniture_html, base))
     if numbers_html is not None:
         _lay_page_numbers(merged, render_part(numbers_html(total), base), numbers_place)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(out_path) as tmp:
         merged.save(tmp)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return RenderedPdf(out_path, total, results[-1].signature_box)
 
 

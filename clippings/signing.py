@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
+from clippings.files import atomic_path, write_atomic
 from clippings.formatting import tanggal
 
 logger = logging.getLogger(__name__)
@@ -198,7 +197,7 @@ def issue_demo_signer(
         encryption_algorithm=serialization.BestAvailableEncryption(password.encode("utf-8")),
     )
     p12_path = Path(p12_path)
-    _write_atomic(p12_path, data, mode=0o600)
+    write_atomic(p12_path, data, mode=0o600)
     return p12_path
 
 
@@ -225,22 +224,9 @@ def make_demo_certs(
         p12_path, ca_key=ca_key, ca_cert=ca_cert, common_name=signer_name,
         password=password, unit=unit,
     )
-    _write_atomic(ca_path, ca_cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
+    write_atomic(ca_path, ca_cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
     logger.info("sertifikat demo dibuat di %s (%s)", directory, DEMO_MARK)
     return DemoCerts(directory, ca_path, p12_path, password, created=True)
-
-
-def _write_atomic(path: Path, data: bytes, *, mode: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --------------------------------------------------------------------------- signing
@@ -344,11 +330,8 @@ def sign_pdf(
         location=location,
     )
     pdf_in, pdf_out = Path(pdf_in), Path(pdf_out)
-    pdf_out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=pdf_out.parent, prefix=f".{pdf_out.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
     try:
-        with open(pdf_in, "rb") as source, os.fdopen(fd, "wb") as target:
+        with atomic_path(pdf_out) as tmp, open(pdf_in, "rb") as source, open(tmp, "wb") as target:
             try:
                 writer = IncrementalPdfFileWriter(source, strict=False)
                 if visible_box is None:
@@ -365,13 +348,8 @@ def sign_pdf(
                                         appearance_text_params={"signer": signer_name})
             except (PdfReadError, ValueError) as exc:
                 raise SigningError(f"berkas PDF tidak dapat ditandatangani: {pdf_in} ({exc})") from None
-        os.replace(tmp, pdf_out)
     except FileNotFoundError:
-        tmp.unlink(missing_ok=True)
         raise SigningError(f"berkas PDF tidak ditemukan: {pdf_in}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     logger.info("PDF ditandatangani: %s oleh %s", pdf_out, signer_name)
 
 
