@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "clippings.commands.digest",
     "clippings.commands.demo",
     "clippings.commands.followup",
+    "clippings.commands.serve",
 )
 
 

@@ -1,0 +1,125 @@
+"""The Kliping web app: for now the public page behind the QR code on every signed sheet.
+
+Anyone holding a printout or the PDF of a daily sheet (a journalist, an office, a citizen)
+scans the QR code and lands on ``/verifikasi/<sheet-id>``: what the archive holds for that
+sheet, and a form to check a PDF they were given against the signature and the archive.
+
+Configuration comes from defaults, then ``KLIPING_*`` environment variables, then the
+``config`` mapping (tests, ``kliping serve``), as in Flask's tutorial app factory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from clippings.db import default_db_path, open_db
+from clippings.formatting import register_filters
+from clippings.regions import REGIONS_DIR
+from clippings.signing import DEMO_CA_FILE
+from clippings.web import db as web_db
+from clippings.web import errors
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES_ROOT = Path(__file__).resolve().parent.parent.parent / "templates"
+
+SECRET_KEY_SETTING = "KLIPING_SECRET_KEY"
+TRUST_ROOTS_SETTING = "KLIPING_TRUST_ROOTS"  # paths separated by os.pathsep
+MAX_UPLOAD_SETTING = "KLIPING_MAX_UPLOAD_MB"
+# The demo's signed 4-clipping sheet is 73 KB; scanned print clips make sheets far larger.
+DEFAULT_MAX_UPLOAD_MB = 25
+
+csrf = CSRFProtect()
+
+
+class WebConfigError(Exception):
+    """The app cannot start with this configuration; the message says why, in Indonesian."""
+
+
+def default_trust_roots(db_path: Path) -> list[Path]:
+    """The demo CA beside the database (``<home>/certs``), where ``kliping demo`` puts it.
+
+    A real deployment names the signer's CA with ``KLIPING_TRUST_ROOTS`` or
+    ``--trust-root``; the demo CA only makes the demo's sheets checkable, and every
+    signature it vouches for is shown as a demo signature.
+    """
+    candidate = db_path.parent / "certs" / DEMO_CA_FILE
+    return [candidate] if candidate.exists() else []
+
+
+def _settings_from_env() -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    if os.environ.get(SECRET_KEY_SETTING):
+        settings["SECRET_KEY"] = os.environ[SECRET_KEY_SETTING]
+    if os.environ.get(TRUST_ROOTS_SETTING):
+        settings["TRUST_ROOTS"] = [p for p in os.environ[TRUST_ROOTS_SETTING].split(os.pathsep) if p]
+    if os.environ.get(MAX_UPLOAD_SETTING):
+        try:
+            megabytes = float(os.environ[MAX_UPLOAD_SETTING])
+        except ValueError:
+            raise WebConfigError(
+                f"{MAX_UPLOAD_SETTING} harus berupa angka (megabita), bukan "
+                f"{os.environ[MAX_UPLOAD_SETTING]!r}"
+            ) from None
+        settings["MAX_CONTENT_LENGTH"] = int(megabytes * 1024 * 1024)
+    return settings
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; fails early, with a message, on a missing database or trust root.
+
+    Keys: ``DATABASE`` (else ``KLIPING_DB``), ``TRUST_ROOTS`` (PEM/DER paths; else
+    ``KLIPING_TRUST_ROOTS``, else the demo CA beside the database), ``SECRET_KEY`` (else
+    ``KLIPING_SECRET_KEY``, else a fresh key per process: forms then need reloading after
+    a restart, which a public check page can live with), ``MAX_CONTENT_LENGTH`` in bytes
+    (else ``KLIPING_MAX_UPLOAD_MB``) and ``REGIONS_DIR``.
+    """
+    app = Flask(__name__, template_folder=str(TEMPLATES_ROOT), static_folder=None)
+    app.config.from_mapping(
+        DATABASE=str(default_db_path()),
+        SECRET_KEY=None,
+        TRUST_ROOTS=None,
+        MAX_CONTENT_LENGTH=DEFAULT_MAX_UPLOAD_MB * 1024 * 1024,
+        REGIONS_DIR=str(REGIONS_DIR),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session cookie
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.update(_settings_from_env())
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+    db_path = Path(app.config["DATABASE"])
+    if not db_path.is_file():
+        raise WebConfigError(f"basis data tidak ditemukan: {db_path}")
+    open_db(db_path).close()  # apply pending migrations once, before serving read-only
+    roots = app.config["TRUST_ROOTS"]
+    roots = default_trust_roots(db_path) if roots is None else [Path(p) for p in roots]
+    missing = [str(p) for p in roots if not Path(p).is_file()]
+    if missing:
+        raise WebConfigError(f"sertifikat akar tidak ditemukan: {', '.join(missing)}")
+    if not roots:
+        logger.warning("tidak ada sertifikat akar: tanda tangan unggahan akan dinyatakan tidak sah")
+    app.config["TRUST_ROOTS"] = roots
+
+    csrf.init_app(app)
+    register_filters(app.jinja_env)
+    web_db.init_app(app)
+
+    from clippings.web.verify import bp as verify_bp
+
+    app.register_blueprint(verify_bp)
+    errors.init_app(app)
+    return app
+
+
+__all__ = ["WebConfigError", "create_app", "csrf", "default_trust_roots"]
