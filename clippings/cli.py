@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "clippings.commands.demo",
     "clippings.commands.followup",
     "clippings.commands.serve",
+    "clippings.commands.user",
 )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from classify.institutions import find_institutions
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
 from classify.model import Classifier, Prediction
 from classify.text import clean_text
-from clippings.regions import Region
+from clippings.regions import REGIONS_DIR, Region, RegionError, load_region
 
 logger = logging.getLogger(__name__)
 
@@ -106,15 +106,20 @@ def label_for_region(
     return {"relevant": relevant, **fields, "scores": dict(prediction.scores), "reasons": reasons}
 
 
-def _pending(db: Database, region_id: str, only_unlabeled: bool) -> Iterator[list[dict]]:
-    sql = "SELECT a.id, a.title, a.body FROM articles a"
+def _pending(
+    db: Database, region_id: str, only_unlabeled: bool, article_ids: Sequence[int] | None
+) -> Iterator[list[dict]]:
+    sql = "SELECT a.id, a.title, a.body FROM articles a WHERE 1"
     params: list = []
     if only_unlabeled:
         sql += (
-            " WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.article_id = a.id"
+            " AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.article_id = a.id"
             " AND l.region = ? AND l.origin = ?)"
         )
         params = [region_id, ORIGIN]
+    if article_ids is not None:
+        sql += f" AND a.id IN ({', '.join('?' * len(article_ids))})"
+        params += list(article_ids)
     sql += " ORDER BY a.id"
     batch: list[dict] = []
     # Read everything first: writing while a cursor on the same table is open is fragile.
@@ -180,8 +185,12 @@ def label_articles(
     *,
     only_unlabeled: bool = True,
     gazetteer: Gazetteer | None = None,
+    article_ids: Sequence[int] | None = None,
 ) -> dict:
     """Write the model's label of each stored article for ``region``; returns counts.
+
+    ``article_ids`` limits the pass to those articles, e.g. one print clip whose OCR text
+    the desk has just corrected.
 
     With ``only_unlabeled=False`` every article is labeled again: a model row a sheet
     already cites stays as it is (the sheet is a record) and a new row is added; other
@@ -191,7 +200,7 @@ def label_articles(
     counts: Counter = Counter()
     nilai: Counter = Counter()
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    for batch in _pending(db, region.id, only_unlabeled):
+    for batch in _pending(db, region.id, only_unlabeled, article_ids):
         predictions = _predict(classifier, batch, counts)
         rows = []
         for record, prediction in zip(batch, predictions, strict=True):
@@ -248,6 +257,34 @@ def label_articles(
     }
     logger.info("pelabelan %s: %s", region.id, result)
     return result
+
+
+def relabel_article(
+    db: Database, article_id: int, classifier: Classifier, *, regions_dir: Path = REGIONS_DIR
+) -> list[str]:
+    """Label one article again for every region whose model already labeled it.
+
+    Called after the desk corrects a print clip's OCR text: the model's labels were
+    computed from the misread text. Desk labels are left alone. Returns the region ids
+    labeled again; a region whose file is gone is logged and skipped.
+    """
+    regions = [
+        row[0]
+        for row in db.execute(
+            "SELECT DISTINCT region FROM labels WHERE article_id = ? AND origin = ? ORDER BY region",
+            [article_id, ORIGIN],
+        ).fetchall()
+    ]
+    done = []
+    for region_id in regions:
+        try:
+            region = load_region(region_id, regions_dir)
+        except RegionError as exc:
+            logger.warning("artikel %s tidak dilabeli ulang untuk %s: %s", article_id, region_id, exc)
+            continue
+        label_articles(db, region, classifier, only_unlabeled=False, article_ids=[article_id])
+        done.append(region_id)
+    return done
 
 
 def label_records(

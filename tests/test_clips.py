@@ -218,3 +218,27 @@ def test_cli_reports_unreadable_file_without_traceback(db_path, tmp_path):
     assert result.exit_code == 1
     assert "Error:" in result.output and "bukan berkas gambar" in result.output
     assert open_db(db_path)["articles"].count == 0
+
+
+def test_corrected_clip_is_labeled_again_from_the_new_text(db, scan, tmp_path):
+    from classify.model import ModelError, load_classifier
+    from clippings.labeling import label_articles, relabel_article
+
+    try:
+        classifier = load_classifier()
+    except ModelError as exc:
+        pytest.skip(f"no trained model in models/: {exc}")
+    region = load_region(str(REGION_FILE))
+    row = add(db, scan, tmp_path / "scans", region=region.id)
+    other = add(db, save_cutting(tmp_path / "lain.png", columns=3), tmp_path / "scans", region=region.id)
+    label_articles(db, region, classifier, article_ids=[row["id"]])
+    assert db["labels"].count_where("article_id = ?", [other["id"]]) == 0  # only the one asked for
+    assert [r["relevant"] for r in db["labels"].rows_where("article_id = ?", [row["id"]])] == [1]
+
+    # The OCR had misread a sports page as local news; the desk's text is the real one.
+    correct_clip_text(db, row["id"], "Klub sepak bola Eropa menang 3-1 dalam laga persahabatan "
+                      "di Madrid tadi malam. Pelatih memuji lini tengah timnya.", by="Rina",
+                      title="Klub Eropa menang di laga persahabatan")
+    assert relabel_article(db, row["id"], classifier, regions_dir=REGION_FILE.parent) == [region.id]
+    labels = list(db["labels"].rows_where("article_id = ?", [row["id"]]))
+    assert len(labels) == 1 and labels[0]["relevant"] == 0

@@ -72,22 +72,24 @@ def add(scan: Path, publisher: str, day, page: str | None, title: str | None, ru
         click.echo(f"  {_shorten(line)}")
     click.echo(f"Pindaian: {row['scan_path']}")
     if region is not None and known is None:
-        _label(db, region)
+        classifier = _classifier()
+        if classifier is not None:
+            from clippings.labeling import label_articles
+
+            label_articles(db, region, classifier, article_ids=[row["id"]])
+            click.echo(f"Dilabeli untuk {region.name}.")
 
 
-def _label(db, region: Region) -> None:
+def _classifier():
     # Imported here: the classifier pulls in scikit-learn and spaCy, which the rest of
-    # `clip add` does not need.
+    # `clip` does not need.
     from classify.model import ModelError, load_classifier
-    from clippings.labeling import label_articles
 
     try:
-        classifier = load_classifier()
+        return load_classifier()
     except ModelError as exc:
         click.echo(f"Peringatan: kliping belum dilabeli ({exc}); jalankan 'kliping classify' nanti.", err=True)
-        return
-    label_articles(db, region, classifier)
-    click.echo(f"Dilabeli untuk {region.name}.")
+        return None
 
 
 @clip.command("text")
@@ -110,12 +112,21 @@ def text(article_id: int, text_file: Path, title: str | None, by: str, db_path: 
             text_file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise click.ClickException(f"{text_file}: bukan teks UTF-8") from None
+    db = open_db(db_path)
+    old = db.execute("SELECT title, body FROM articles WHERE id = ?", [article_id]).fetchone()
     try:
-        row = correct_clip_text(open_db(db_path), article_id, content, by=by, title=title)
+        row = correct_clip_text(db, article_id, content, by=by, title=title)
     except ClipError as exc:
         raise click.ClickException(str(exc)) from None
     paragraphs = len([p for p in row["body"].split("\n") if p])
     click.echo(f"Teks artikel no. {row['id']} diganti ({paragraphs} paragraf) oleh {by}.")
+    if tuple(old) != (row["title"], row["body"]):
+        from clippings.labeling import relabel_article
+
+        classifier = _classifier()
+        regions = relabel_article(db, article_id, classifier) if classifier else []
+        if regions:
+            click.echo(f"Label model diperbarui dari teks baru untuk: {', '.join(regions)}.")
 
 
 def _shorten(line: str, width: int = 100) -> str:

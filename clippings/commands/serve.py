@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -43,7 +44,7 @@ def serve(db_path: Path | None, host: str, port: int, trust_roots: tuple[Path, .
     # Imported here so the rest of the CLI starts without loading Flask.
     import waitress
 
-    from clippings.web import WebConfigError, create_app
+    from clippings.web import SECRET_KEY_SETTING, WebConfigError, create_app
 
     config: dict = {"DATABASE": str(db_path or default_db_path())}
     if trust_roots:
@@ -67,7 +68,12 @@ def serve(db_path: Path | None, host: str, port: int, trust_roots: tuple[Path, .
     if qr.hostname in LOCAL_HOSTS and (qr.port or 80) != port:
         click.echo(f"Peringatan: ${BASE_URL_SETTING} menunjuk ke port {qr.port or 80}, server ini di "
                    f"port {port}; kode QR lembar tidak akan sampai ke sini.", err=True)
-    click.echo(f"Melayani di http://{host}:{port}/verifikasi/NOMOR (Ctrl+C untuk berhenti)")
+    if not os.environ.get(SECRET_KEY_SETTING):
+        click.echo(f"Peringatan: ${SECRET_KEY_SETTING} tidak diisi; kunci sesi dibuat baru setiap "
+                   "server dijalankan, sehingga petugas harus masuk lagi setelah server dimulai ulang.",
+                   err=True)
+    click.echo(f"Melayani di http://{host}:{port}/verifikasi/NOMOR dan /kliping/cetak untuk meja "
+               "kliping (Ctrl+C untuk berhenti)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="kliping")
 
 

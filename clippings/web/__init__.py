@@ -115,9 +115,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_filters(app.jinja_env)
     web_db.init_app(app)
 
+    from clippings.web import auth
+    from clippings.web.clips import bp as clips_bp
     from clippings.web.verify import bp as verify_bp
 
     app.register_blueprint(verify_bp)
+    auth.init_app(app)
+    app.register_blueprint(clips_bp)
     errors.init_app(app)
     return app
 
