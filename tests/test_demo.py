@@ -49,6 +49,7 @@ def test_demo_runs_end_to_end_and_twice_adds_nothing(tmp_path):
     html = Path(re.search(r"\(HTML\): (.+\.html)", output).group(1))
     assert pdf.exists() and html.exists()
     assert f"Basis data: {home / 'kliping.db'}" in output
+    assert re.search(r"Halaman verifikasi \(kode QR\): .*kliping serve --db .*/verifikasi/\d+", output), output
     summary = re.search(r"Ringkasan: (\d+) halaman diambil, (\d+) artikel baru \((\d+) tersimpan\), (\d+) relevan", output)
     assert summary, output
     articles = site_articles(DAY, f"http://127.0.0.1:{port}")

@@ -13,6 +13,7 @@ from clippings.db import open_db
 from clippings.demo import serve_site, source_for
 from clippings.pipeline import Paths, run_daily
 from clippings.regions import Region, load_region
+from clippings.sheet import verification_url
 from clippings.signing import DEMO_MARK, make_demo_certs
 from clippings.sources import list_sources, sync_region_sources
 
@@ -77,6 +78,9 @@ def demo(home: Path, day, port: int) -> None:
     finally:
         site.__exit__(None, None, None)
     _echo_report(report, paths)
+    if report.sheet_id is not None:
+        click.echo(f"Halaman verifikasi (kode QR): jalankan 'kliping serve --db {paths.db}', lalu buka "
+                   f"{verification_url(report.sheet_id)}")
 
 
 @click.command("run")
