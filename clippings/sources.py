@@ -15,10 +15,12 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
+from trafilatura.utils import load_html
 
 from clippings.regions import Region
 from crawler.discover import Discovery, normalize_home_url, verify
-from crawler.discover_fetch import Fetch
+from crawler.discover_fetch import Fetch, FetchError, HttpFetcher, get
+from crawler.overrides import apply_overrides, selectors
 
 __all__ = [
     "KINDS",
@@ -268,39 +270,86 @@ def check_sources(
     """
     checks = []
     history = _recent_runs(db, region_id, runs)
-    for source in list_sources(db, region_id):
-        found = verify(
-            source.url,
-            feeds=source.feeds,
-            sitemaps=source.sitemaps,
-            wp_json=source.wp_json,
-            listing_pages=source.listing_pages,
-            fetch=fetch,
-            now=now,
-        )
-        problems = list(found.problems)
-        if not (source.feeds or source.sitemaps or source.wp_json or source.listing_pages):
-            problems.append(
-                f"{source.url}: belum ada feed, sitemap atau halaman rubrik tersimpan "
-                f"(jalankan: kliping source add {source.url} --region {region_id})"
+    own_fetcher = fetch is None
+    fetch = fetch if fetch is not None else HttpFetcher()
+    try:
+        for source in list_sources(db, region_id):
+            found = verify(
+                source.url,
+                feeds=source.feeds,
+                sitemaps=source.sitemaps,
+                wp_json=source.wp_json,
+                listing_pages=source.listing_pages,
+                fetch=fetch,
+                now=now,
             )
-        pages, errors = _crawl_counts(history, source.url)
-        checks.append(
-            SourceCheck(
-                source=source,
-                reachable=found.reachable,
-                feeds_ok=len(found.feeds),
-                sitemaps_ok=len(found.sitemap_urls()),
-                wp_json_ok=bool(found.wp_json) if source.wp_json else None,
-                listing_ok=len(found.listing_pages),
-                last_article=found.last_article,
-                last_stored=_last_stored(db, source.id),
-                pages=pages,
-                errors=errors,
-                problems=problems,
+            problems = list(found.problems)
+            if not (source.feeds or source.sitemaps or source.wp_json or source.listing_pages):
+                problems.append(
+                    f"{source.url}: belum ada feed, sitemap atau halaman rubrik tersimpan "
+                    f"(jalankan: kliping source add {source.url} --region {region_id})"
+                )
+            pages, errors, misses = _crawl_counts(history, source.url)
+            if source.overrides and found.reachable:
+                problems.extend(_override_problems(db, source, fetch, misses, len(history)))
+            checks.append(
+                SourceCheck(
+                    source=source,
+                    reachable=found.reachable,
+                    feeds_ok=len(found.feeds),
+                    sitemaps_ok=len(found.sitemap_urls()),
+                    wp_json_ok=bool(found.wp_json) if source.wp_json else None,
+                    listing_ok=len(found.listing_pages),
+                    last_article=found.last_article,
+                    last_stored=_last_stored(db, source.id),
+                    pages=pages,
+                    errors=errors,
+                    problems=problems,
+                )
             )
-        )
+    finally:
+        if own_fetcher and isinstance(fetch, HttpFetcher):
+            fetch.close()
     return checks
+
+
+def _override_problems(
+    db: Database, source: SourceRecord, fetch: Fetch, misses: dict[str, int], runs: int
+) -> list[str]:
+    """The source's CSS overrides that match nothing: on its newest stored article,
+    fetched now, and on the article pages of the recent crawls.
+
+    A theme change silently sends every page of the site back to the default extraction
+    (the crawler falls back rather than lose articles); the desk learns it here.
+    """
+    live: list[str] = []
+    row = db.execute(
+        "select url from articles where source_id = ? order by fetched_at desc, id desc limit 1",
+        [source.id],
+    ).fetchone()
+    if row:
+        url = row[0]
+        try:
+            response = get(fetch, url)
+        except FetchError as exc:
+            logger.info("override check of %s skipped: %s", url, exc.reason)
+            response = None
+        tree = load_html(response.body) if response is not None and response.ok else None
+        if tree is not None:
+            live = list(dict.fromkeys(apply_overrides(tree, source.overrides, url).misses))
+    problems = []
+    for key in dict.fromkeys([*live, *misses]):
+        where = []
+        if key in live:
+            where.append(f"artikel terbaru {row[0]}")
+        if misses.get(key):
+            where.append(f"{misses[key]} halaman artikel dalam {runs} crawl terakhir")
+        problems.append(
+            f"{source.url}: selektor override {key} ({', '.join(selectors(source.overrides, key))})"
+            f" tidak menemukan apa pun di {' dan '.join(where)}; ekstraksi bawaan dipakai."
+            " Perbarui `overrides` sumber ini di berkas wilayah."
+        )
+    return problems
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -369,15 +418,19 @@ def _recent_runs(db: Database, region_id: str, limit: int) -> list[dict[str, Any
     return reports
 
 
-def _crawl_counts(reports: list[dict[str, Any]], url: str) -> tuple[int, int]:
+def _crawl_counts(reports: list[dict[str, Any]], url: str) -> tuple[int, int, dict[str, int]]:
+    """Pages fetched, failures and override misses (pages by key) of a source's runs."""
     key = site_key(url)
     pages = errors = 0
+    misses: dict[str, int] = {}
     for report in reports:
         for entry in report.get("sources") or []:
             if isinstance(entry, dict) and site_key(str(entry.get("url", ""))) == key:
                 pages += int(entry.get("pages_fetched") or 0)
                 errors += sum(int(v) for v in (entry.get("errors") or {}).values())
-    return pages, errors
+                for name, count in (entry.get("override_misses") or {}).items():
+                    misses[name] = misses.get(name, 0) + int(count)
+    return pages, errors, misses
 
 
 def _last_stored(db: Database, source_id: int) -> str | None:

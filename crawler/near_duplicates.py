@@ -92,10 +92,11 @@ class ClusterIndex:
         worker). Returns the cluster id (``None`` when the article is like no other).
         Meant to run inside the transaction that stores the article.
         """
-        minhash = from_bytes(minhash) if minhash else signature(body)
+        stored = minhash or b""
+        minhash = from_bytes(stored) if stored else signature(body)
         db.execute(
             "insert or replace into article_shingles (article_id, minhash) values (?, ?)",
-            [article_id, to_bytes(minhash)],
+            [article_id, stored or to_bytes(minhash)],
         )
         matches = [
             int(key)

@@ -7,7 +7,7 @@ they already parse rather than having the reactor thread parse it a second time.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from crawler.urls import canonicalize, fetch_url
 
@@ -32,9 +32,18 @@ def next_page_url(page, base: str, number: int) -> str | None:
         if link.get("rel") == "next" and link.get("href")
     ]
     # lxml directly, not parsel XPath: a theme's page has hundreds of links (menus, tags).
+    # A link to another path cannot continue this article: its text is not even read.
+    slug = urlsplit(base).path.rstrip("/").rsplit("/", 1)[-1]
+    slugs = {slug, unquote(slug)} if slug else set()
     for anchor in root.iter("a"):
         href = anchor.get("href")
         if href is None:
+            continue
+        if (
+            slugs
+            and href.startswith(("http:", "https:", "/"))
+            and not any(s in href for s in slugs)
+        ):
             continue
         if "next" in (anchor.get("rel") or "").split():
             candidates.append(href)

@@ -195,6 +195,9 @@ def _section(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
     articles.update(group("articles"))
     return {
         "pages_fetched": int(stats.get(f"{prefix}pages/fetched", 0)),
+        # Feeds, sitemaps and listing pages read from the HTTP cache: the server answered
+        # 304 Not Modified (or could not be reached: Scrapy's httpcache/errorrecovery).
+        "listings_not_modified": int(stats.get(f"{prefix}listing/not_modified", 0)),
         "articles": articles,
         "errors": group("error"),
         "dropped": group("drop"),
@@ -202,6 +205,9 @@ def _section(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
         "skipped": group("skip"),
         # Articles stored without a date: "future" (a date after the crawl day) or "none".
         "dates": group("date"),
+        # Keys of the source's CSS overrides (title/body/date/remove) that matched nothing,
+        # by number of pages: the site changed and `kliping source check` says so.
+        "override_misses": group("override/miss"),
     }
 
 

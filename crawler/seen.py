@@ -12,6 +12,7 @@ Failures (timeouts, 5xx) are not recorded as seen: the next crawl tries again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -103,6 +104,9 @@ class SeenWriter:
         self.source_ids = source_ids
         self.batch = batch
         self._pending: list[dict] = []
+        # Called first: the store pipeline commits its open batch, which would otherwise
+        # keep this writer's connection waiting (set by ArticleStorePipeline.open_spider).
+        self.before_flush: Callable[[], None] | None = None
 
     def add(
         self, url: str, status: str, *, source_url: str = "", listed_date: str = "", **extra
@@ -124,6 +128,8 @@ class SeenWriter:
         if not self._pending:
             return
         rows, self._pending = self._pending, []
+        if self.before_flush is not None:
+            self.before_flush()
         db = open_db(self.db_path)
         try:
             with db.atomic():

@@ -8,6 +8,7 @@ One default per setting, grouped by prefix. Components read these through
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from scrapy.settings import Settings
@@ -33,6 +34,19 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # a news page is < 1 MB; larger is a mistake or an attack
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Listings (feeds, sitemaps, listing pages, robots.txt) are cached and revalidated with
+# If-None-Match / If-Modified-Since on every crawl; article pages are not (see crawler.cache).
+# HTTPCACHE_DIR: empty means "httpcache" beside KLIPING_RAW_DIR (build_settings fills it).
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "crawler.cache.ListingCachePolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = ""
+HTTPCACHE_GZIP = True
+HTTPCACHE_EXPIRATION_SECS = 0
+DOWNLOADER_MIDDLEWARES = {
+    # Before HttpCacheMiddleware (900): it must see the Cache-Control header.
+    "crawler.cache.RevalidateMiddleware": 850,
+}
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
@@ -60,6 +74,10 @@ KLIPING_SOURCES: list[dict[str, Any]] = []
 KLIPING_REGION = ""
 # SQLite file the store pipeline writes to; empty switches the pipeline off (NotConfigured).
 KLIPING_DB = ""
+# Articles the store pipeline writes per transaction (each in its own savepoint), and the
+# longest an article waits uncommitted; see crawler.pipelines.ArticleStorePipeline.
+KLIPING_STORE_BATCH = 50
+KLIPING_STORE_COMMIT_SECONDS = 2.0
 # Where raw HTML is archived (gzip) so an article can be re-extracted later.
 KLIPING_RAW_DIR = "var/raw"
 # The day the crawl treats as "today" (ISO date); empty means the real today. Dates after
@@ -104,6 +122,9 @@ def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings.setmodule("crawler.settings", priority="project")
     if overrides:
         settings.update(overrides, priority="cmdline")
+    if not settings.get("HTTPCACHE_DIR"):
+        raw_dir = Path(settings.get("KLIPING_RAW_DIR") or "var/raw").resolve()
+        settings.set("HTTPCACHE_DIR", str(raw_dir.parent / "httpcache"), priority="cmdline")
     if not settings.get("USER_AGENT"):
         settings.set(
             "USER_AGENT",

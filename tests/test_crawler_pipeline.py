@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from scrapy.exceptions import DropItem, NotConfigured
@@ -25,6 +26,7 @@ from crawler.pipelines import (
     content_hash,
     store_article,
 )
+from crawler.seen import SeenWriter
 from crawler.spiders.news import NewsSpider
 
 HTML = b"<!DOCTYPE html><html><body><h1>Judul</h1><p>Isi</p></body></html>"
@@ -222,3 +224,45 @@ def test_stored_article_is_recorded_as_seen_under_its_listed_url(db, tmp_path):
     assert seen["etag"] == '"abc"' and seen["listed_date"] == "2025-10-27T10:00:00+07:00"
     assert seen["content_hash"] == content_hash(article.title, article.body)
     assert seen["status"] == "article_new"
+
+
+def test_batched_articles_and_seen_urls_flushed_meanwhile_are_all_stored(db_path, tmp_path):
+    """Articles share a transaction; the spider's seen-URL writer (its own connection)
+    must neither wait for it nor lose rows, and closing commits the open batch."""
+    crawler = get_crawler(
+        NewsSpider,
+        {
+            "KLIPING_DB": str(db_path),
+            "KLIPING_RAW_DIR": str(tmp_path / "raw"),
+            "KLIPING_STORE_BATCH": 50,
+            # Far longer than this test: only the writer's flush or closing commits.
+            "KLIPING_STORE_COMMIT_SECONDS": 3600,
+        },
+    )
+    writer = SeenWriter(db_path, {})
+    crawler.spider = SimpleNamespace(seen_writer=writer)
+    pipeline = build_from_crawler(ArticleStorePipeline, crawler)
+    pipeline.open_spider()
+    other = open_db(db_path)
+    other.execute("PRAGMA busy_timeout = 0")  # a lock left behind fails at once
+    try:
+        pipeline.process_item(_article())
+        assert other["articles"].count == 0  # in the open batch
+        writer.add("https://kabarpesisir.example/indeks", "drop_listing_page")
+        writer.flush()  # commits the batch first instead of waiting on it
+        assert other["articles"].count == 1
+        pipeline.process_item(
+            _article(
+                canonical_url="https://kabarpesisir.example/b",
+                title="B",
+                body="Lain.\nTeks lain sama sekali.",
+            )
+        )
+        assert other["articles"].count == 1
+    finally:
+        pipeline.close_spider()
+    assert other["articles"].count == 2
+    seen = {r["url"]: r["status"] for r in other["seen_urls"].rows}
+    assert seen["https://kabarpesisir.example/indeks"] == "drop_listing_page"
+    assert seen["https://kabarpesisir.example/b"] == "article_new"
+    other.close()

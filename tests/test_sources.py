@@ -182,6 +182,43 @@ def test_check_sources_reachable_unreachable_and_error_rate(db):
     assert len(gone.problems) == 1 and gone.problems[0].startswith(f"{down}: tidak dapat terhubung")
 
 
+def test_check_reports_overrides_that_no_longer_match(db):
+    with serve("wordpress") as site:
+        source = add_source(db, "kota-uji", site.url, discover(site.url, now=NOW)).source
+        # The theme changed: the body box is gone, the site title is still there.
+        db["sources"].update(
+            source.id,
+            {"overrides": json.dumps({"title": ".site-title", "body": "div.isi-berita"})},
+        )
+        newest = site.url + "/"  # the page the registry holds as the newest article
+        db["articles"].insert(
+            {
+                "url": newest,
+                "canonical_url": newest,
+                "title": "Berita lama",
+                "body": "Isi berita lama.",
+                "content_hash": "lama",
+                "source_id": source.id,
+                "fetched_at": "2025-10-28T01:00:00+00:00",
+            }
+        )
+        stats = {
+            "kliping/source/0/pages/fetched": 9,
+            "kliping/source/0/override/miss/body": 7,
+        }
+        report = build_report(stats, [{"name": source.name, "url": source.url}])
+        assert report["sources"][0]["override_misses"] == {"body": 7}
+        db["crawl_runs"].insert(
+            {"region": "kota-uji", "started_at": NOW.isoformat(), "stats": json.dumps(report)}
+        )
+        (check,) = check_sources(db, "kota-uji", now=NOW)
+    assert check.problems == [
+        f"{source.url}: selektor override body (div.isi-berita) tidak menemukan apa pun di"
+        f" artikel terbaru {newest} dan 7 halaman artikel dalam 1 crawl terakhir;"
+        " ekstraksi bawaan dipakai. Perbarui `overrides` sumber ini di berkas wilayah."
+    ]
+
+
 def invoke(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 

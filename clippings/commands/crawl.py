@@ -72,7 +72,12 @@ def format_report(report: dict[str, Any]) -> str:
     """The crawl report as the desk reads it, in Indonesian, with a block per source."""
     articles = report["articles"]
     lines = [
-        f"Halaman diambil: {report['pages_fetched']}",
+        f"Halaman diambil: {report['pages_fetched']}"
+        + (
+            f" (umpan/sitemap tidak berubah sejak crawl lalu: {report['listings_not_modified']})"
+            if report.get("listings_not_modified")
+            else ""
+        ),
         f"Artikel baru: {articles['new']}, diperbarui: {articles['updated']}, "
         f"tidak berubah: {articles['unchanged'] + articles.get('not_modified', 0)}, "
         f"duplikat: {articles['duplicate']}",
@@ -97,6 +102,12 @@ def format_report(report: dict[str, Any]) -> str:
         )
     if articles.get("kept"):
         lines.append(f"Teks tersimpan dipertahankan (hasil baru lebih buruk): {articles['kept']}")
+    if report.get("override_misses"):
+        lines.append(
+            "Selektor override tidak menemukan apa pun (halaman): "
+            + _counts(report["override_misses"])
+            + "; periksa dengan 'kliping source check'"
+        )
     lines.append("Per sumber:")
     for source in report.get("sources", []):
         got = source["articles"]

@@ -203,6 +203,19 @@ class NewsSpider(scrapy.Spider):
         if source is not None:
             stats.inc_value(f"kliping/source/{source}/{key}")
 
+    def _wp_uncacheable(self) -> bool:
+        """With ``--since`` the API URL names the day (``after=``): each crawl asks a new
+        URL, so a cached copy would never be asked for again, only pile up on disk."""
+        return self.since is not None
+
+    def _listing_fetched(self, response: Response, source: int | None) -> None:
+        """Count a feed, sitemap, API or listing page. "cached": the HTTP cache
+        (:mod:`crawler.cache`) handed over its stored copy because the server answered
+        304 (or, as Scrapy's ``httpcache/errorrecovery`` counts, could not be reached)."""
+        self.count("pages/fetched", source)
+        if "cached" in response.flags:
+            self.count("listing/not_modified", source)
+
     def fail(self, kind: str, url: str, reason: str, source: int | None, detail: str = "") -> None:
         self.count(f"error/{reason}", source)
         logger.warning("%s %s skipped: %s%s", kind, url, reason, f" ({detail})" if detail else "")
@@ -252,6 +265,7 @@ class NewsSpider(scrapy.Spider):
                 meta = {"kliping_source": index, "kliping_kind": kind}
                 if kind == "wp_json":
                     meta["kliping_wp_root"] = wp_json
+                    meta["dont_cache"] = self._wp_uncacheable()
                 elif kind == "listing":
                     meta["kliping_listing_page"] = 1
                 if index in self._guess_pending:
@@ -305,7 +319,7 @@ class NewsSpider(scrapy.Spider):
 
     def _parse_feed(self, response: Response):
         source, _ = self._meta(response)
-        self.count("pages/fetched", source)
+        self._listing_fetched(response, source)
         parsed = feedparser.parse(response.body)
         entries = parsed.get("entries") or []
         usable = [e for e in entries if e.get("link")]
@@ -336,7 +350,7 @@ class NewsSpider(scrapy.Spider):
 
     def _parse_sitemap(self, response: Response):
         source, _ = self._meta(response)
-        self.count("pages/fetched", source)
+        self._listing_fetched(response, source)
         body = self._sitemap_body(response)
         if body is None:
             self.fail(
@@ -389,7 +403,7 @@ class NewsSpider(scrapy.Spider):
     def parse_wp_json(self, response: Response):
         """One page of ``/wp/v2/posts``; page 1 also schedules the others, up to the cap."""
         source, _ = self._meta(response)
-        self.count("pages/fetched", source)
+        self._listing_fetched(response, source)
         try:
             posts = parse_posts(response.body)
         except BrokenPosts as exc:
@@ -419,6 +433,7 @@ class NewsSpider(scrapy.Spider):
                         "kliping_kind": "wp_json",
                         "kliping_wp_root": root,
                         "kliping_wp_page": page,
+                        "dont_cache": self._wp_uncacheable(),
                     },
                 )
         for post in self._limit(posts):
@@ -429,7 +444,7 @@ class NewsSpider(scrapy.Spider):
     def parse_listing_page(self, response: Response):
         """A home or section page: its stories, then its next page while it lists new ones."""
         source, _ = self._meta(response)
-        self.count("pages/fetched", source)
+        self._listing_fetched(response, source)
         number = response.meta.get("kliping_listing_page", 1)
         if not isinstance(response, HtmlResponse):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
@@ -558,6 +573,8 @@ class NewsSpider(scrapy.Spider):
                 "download_maxsize": self.max_page_bytes,
                 "kliping_source": source,
                 "kliping_kind": "article",
+                # Archived by the store and skipped via seen_urls: not in the HTTP cache.
+                "dont_cache": True,
                 "kliping_fallback_date": fallback,
                 "kliping_key": key,
                 "kliping_listed": listed.isoformat() if listed else "",
@@ -726,6 +743,7 @@ class NewsSpider(scrapy.Spider):
                     meta={
                         "kliping_source": source,
                         "kliping_kind": "continuation",
+                        "dont_cache": True,
                         "kliping_article": article,
                         "kliping_page": page + 1,
                         "kliping_visited": visited,

@@ -2,7 +2,8 @@
 
 :class:`Site` serves a mutable route table, so a test can change the site between two
 crawls (a corrected article, a new one, a broken page), answers conditional requests
-with 304 when the ETag matches, and can stall a response to provoke a timeout.
+with 304 when the ETag or Last-Modified matches, and can stall a response to provoke a
+timeout.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Page:
     status: int = 200
     content_type: str = HTML
     etag: str = ""
+    last_modified: str = ""  # an HTTP date; If-Modified-Since equal to it gets a 304
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to stall before answering
 
@@ -70,6 +72,7 @@ class Site:
         self.routes: dict[str, Page] = {}
         self.requests: list[str] = []
         self.conditional: list[str] = []  # paths requested with If-None-Match/If-Modified-Since
+        self.answers: list[tuple[str, int]] = []  # (path, status) of every response
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -82,16 +85,25 @@ class Site:
                     site.conditional.append(self.path)
                 if page.delay:
                     time.sleep(page.delay)
-                if page.etag and self.headers.get("If-None-Match") == page.etag:
+                if (page.etag and self.headers.get("If-None-Match") == page.etag) or (
+                    page.last_modified
+                    and not page.etag
+                    and self.headers.get("If-Modified-Since") == page.last_modified
+                ):
+                    site.answers.append((self.path, 304))
                     self.send_response(304)
-                    self.send_header("ETag", page.etag)
+                    if page.etag:
+                        self.send_header("ETag", page.etag)
                     self.end_headers()
                     return
+                site.answers.append((self.path, page.status))
                 self.send_response(page.status)
                 self.send_header("Content-Type", page.content_type)
                 self.send_header("Content-Length", str(len(page.body)))
                 if page.etag:
                     self.send_header("ETag", page.etag)
+                if page.last_modified:
+                    self.send_header("Last-Modified", page.last_modified)
                 for name, value in page.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
