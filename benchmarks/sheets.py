@@ -107,7 +107,8 @@ def main() -> int:
           f"{elapsed:.2f} s; target {TARGET_SECONDS:.1f} s; ratio {elapsed / TARGET_SECONDS:.2f}")
     # CPU time (this process and its render workers) tells the work done apart from
     # waiting for cores that other processes hold; load average says how busy they were.
-    print(f"cpu {cpu:.2f} s on {os.cpu_count()} cores; load average before the run {load[0]:.2f}")
+    print(f"cpu {cpu:.2f} s on {os.cpu_count()} cores; load average before the run {load[0]:.2f}, "
+          f"after {os.getloadavg()[0]:.2f}")
     return 0
 
 

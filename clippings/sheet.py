@@ -34,6 +34,7 @@ from clippings.regions import Region
 from clippings.sheet_render import (
     NUMBER_LINE_MM,
     NUMBER_WIDTH_MM,
+    Background,
     RenderedPdf,
     default_workers,
     render_parts,
@@ -42,6 +43,7 @@ from clippings.signing import (
     SigningError,
     file_sha256,
     p12_trust_roots,
+    preload_signing,
     sign_pdf,
     verify_pdf,
 )
@@ -534,10 +536,45 @@ def render_pdf(html: str, out_path: str | Path, *, base: Path = TEMPLATES_DIR) -
     return render_parts([html], out_path, base=str(base) + "/", numbers_html=None).path
 
 
-# Parts per worker: two keep every core busy to the end (parts differ in length) while
-# each part's fixed cost (style cascade, font subsetting, QR image) stays small.
-PARTS_PER_WORKER = 2
-MIN_PART_SIZE = 6
+# Layout cost, in characters of body text, fitted on the benchmark sheet (WeasyPrint
+# 70, DejaVu fonts): a clipping costs its text plus its page set-up, source line and
+# signer block, plus each row of its memo table; a row of the cover list costs about
+# a fifth of a clipping. Only the order and size of the parts depend on these.
+CLIPPING_WEIGHT = 300
+OFFICE_ROW_WEIGHT = 270
+COVER_ROW_WEIGHT = 520
+# A part has a fixed cost too (styles, fonts, PDF writing: about a third of a
+# clipping), so parts are kept at about three clippings or more.
+MIN_PART_WEIGHT = 10000
+
+
+def clipping_weight(item: SheetItem) -> int:
+    text = len(item.title) + len(item.caption) + sum(len(p) for p in item.paragraphs)
+    return CLIPPING_WEIGHT + text + OFFICE_ROW_WEIGHT * len(item.offices)
+
+
+def _runs(weights: Sequence[int], workers: int) -> list[range]:
+    """Cut the clippings into runs printed as parts, heavy runs first, light ones last.
+
+    Workers take the next part as they finish one; a run takes about 1/(workers + 1)
+    of the work still left, so the last parts are small and the workers finish nearly
+    together (guided self-scheduling).
+    """
+    runs: list[range] = []
+    remaining = sum(weights)
+    start = 0
+    while start < len(weights):
+        target = max(remaining / (workers + 1), MIN_PART_WEIGHT)
+        end, taken = start, 0
+        while end < len(weights) and (end == start or taken + weights[end] / 2 <= target):
+            taken += weights[end]
+            end += 1
+        if remaining - taken < MIN_PART_WEIGHT:
+            end, taken = len(weights), remaining  # no crumb of a part left for the end
+        runs.append(range(start, end))
+        remaining -= taken
+        start = end
+    return runs
 
 
 def render_sheet_pdf(
@@ -552,27 +589,35 @@ def render_sheet_pdf(
 ) -> RenderedPdf:
     """Print the whole sheet to ``out_path``: text in parallel parts, footer once.
 
-    The cover and the clippings are printed without footer in parts of ``part_size``
-    clippings; the footer (QR code, sheet number, draft watermark) is the same on every
-    page, so it is printed once and laid over each page, and so are the page numbers
-    ("Halaman X dari Y", counting the whole joined sheet).
+    The cover and the clippings are printed without footer in parts (runs of
+    ``part_size`` clippings, by default sized to keep the workers evenly busy); the
+    footer (QR code, sheet number, draft watermark) is the same on every page, so it
+    is printed once and laid over each page, and so are the page numbers ("Halaman
+    X dari Y", counting the whole joined sheet).
     """
     count = len(sheet.items)
     workers = workers or default_workers()
-    if part_size is None:
-        part_size = max(MIN_PART_SIZE, -(-count // (workers * PARTS_PER_WORKER)))
+    weights = [clipping_weight(item) for item in sheet.items]
+    cover_weight = COVER_ROW_WEIGHT * count
+    if part_size is not None:
+        runs = [range(first, min(first + part_size, count)) for first in range(0, count, part_size)]
+    elif workers > 1 and sum(weights) + cover_weight >= 3 * MIN_PART_WEIGHT:
+        runs = _runs(weights, workers)
+    else:
+        runs = [range(count)]
     options = {"base": base, "templates_root": templates_root, "draft": draft}
-    parts = [render_html(sheet, layer="body", cover=True,
-                         clippings=range(min(part_size, count)) if count <= part_size else [],
-                         **options)]
-    if count > part_size:
-        for first in range(0, count, part_size):
-            parts.append(render_html(sheet, layer="body", cover=False,
-                                     clippings=range(first, min(first + part_size, count)), **options))
+    if len(runs) <= 1:
+        parts = [render_html(sheet, layer="body", cover=True, clippings=range(count), **options)]
+        part_weights = [cover_weight + sum(weights)]
+    else:
+        parts = [render_html(sheet, layer="body", cover=True, clippings=[], **options)]
+        parts += [render_html(sheet, layer="body", cover=False, clippings=run, **options) for run in runs]
+        part_weights = [cover_weight] + [sum(weights[n] for n in run) for run in runs]
     furniture = render_html(sheet, layer="furniture", cover=False, clippings=[], **options)
     pages_template = template_environment(sheet.region_id, templates_root).get_template(PAGES_TEMPLATE)
     return render_parts(
         parts, out_path, base=str(templates_root) + "/", workers=workers, furniture_html=furniture,
+        weights=part_weights,
         numbers_html=lambda total: pages_template.render(
             total=total, line_mm=NUMBER_LINE_MM, width_mm=NUMBER_WIDTH_MM),
     )
@@ -828,11 +873,20 @@ def _produce_draft(sheet: SheetData, directory: Path, *, base: str | None) -> No
 
 def _produce(sheet: SheetData, region: Region, directory: Path, *, p12_path, password, roots,
              base: str | None) -> str:
-    """Write the HTML and the signed, verified PDF into ``directory``; return the signer."""
+    """Write the HTML and the signed, verified PDF into ``directory``; return the signer.
+
+    The PDF is printed in a child process while this one loads the signing code and
+    writes the HTML: printing starts by loading WeasyPrint and signing by loading
+    pyHanko, each a second of one core, and on two cores they overlap.
+    """
     stem = _file_stem(sheet)
-    html = render_html(sheet, base=base)
-    (directory / f"{stem}.html").write_text(html, encoding="utf-8")
-    rendered = render_sheet_pdf(sheet, directory / f".{stem}.unsigned.pdf", base=base)
+    unsigned = directory / f".{stem}.unsigned.pdf"
+    with Background(lambda: render_sheet_pdf(sheet, unsigned, base=base),
+                    fork=default_workers() > 1) as printing:
+        preload_signing()
+        html = render_html(sheet, base=base)
+        (directory / f"{stem}.html").write_text(html, encoding="utf-8")
+        rendered = printing.result()
     pdf_path = directory / f"{stem}.pdf"
     try:
         sign_pdf(

@@ -291,6 +291,22 @@ def check_signing_certificate(cert: x509.Certificate, *, now: datetime | None = 
         )
 
 
+def preload_signing() -> None:
+    """Import the parts of pyHanko that signing and verifying use.
+
+    They take about half a second to import; a publisher calls this while the sheet
+    is still printing in another process, so the signature costs only its own time.
+    """
+    import pyhanko.pdf_utils.incremental_writer  # noqa: F401
+    import pyhanko.pdf_utils.reader  # noqa: F401
+    import pyhanko.pdf_utils.text  # noqa: F401
+    import pyhanko.sign.fields  # noqa: F401
+    import pyhanko.sign.signers  # noqa: F401
+    import pyhanko.sign.validation  # noqa: F401
+    import pyhanko.stamp  # noqa: F401
+    import pyhanko_certvalidator  # noqa: F401
+
+
 def sign_pdf(
     pdf_in: str | Path,
     pdf_out: str | Path,

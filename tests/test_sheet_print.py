@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import os
 import re
 import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -125,6 +127,70 @@ def test_without_child_processes_the_sheet_is_printed_in_this_process(tmp_path, 
     assert "dicetak berurutan" in caplog.text
     assert rendered.pages == page_count(rendered.path)
     assert "Kliping 8 dari 8" in pdftotext(rendered.path)
+
+
+def test_default_parts_cover_every_clipping_once_in_order_heaviest_first():
+    from clippings.sheet import MIN_PART_WEIGHT, _runs
+
+    weights = [1500 + 97 * (n % 11) for n in range(60)]
+    runs = _runs(weights, workers=2)
+    assert [n for run in runs for n in run] == list(range(60))
+    sizes = [sum(weights[n] for n in run) for run in runs]
+    assert len(runs) > 3 and sizes[0] == max(sizes) and sizes[-1] < sizes[0] / 2
+    # Every part is worth its fixed cost; a short sheet is not cut into crumbs.
+    assert min(sizes) >= MIN_PART_WEIGHT / 2
+    assert _runs([2000] * 4, workers=2) == [range(4)]
+
+
+def test_publishing_prints_in_a_child_and_its_error_reaches_the_caller(tmp_path, db, region, certs,
+                                                                        monkeypatch):
+    import clippings.sheet as sheet_module
+
+    def broken_print(*args, **kwargs):
+        raise SheetError(f"templat lembar rusak (proses {os.getpid()})")
+
+    monkeypatch.setenv("KLIPING_SHEET_WORKERS", "2")
+    monkeypatch.setattr(sheet_module, "render_sheet_pdf", broken_print)
+    with pytest.raises(SheetError, match="templat lembar rusak") as raised:
+        publish_sheet(db, region, DAY, out_dir=tmp_path / "lembar", p12_path=certs.p12,
+                      password=certs.password)
+    assert f"(proses {os.getpid()})" not in str(raised.value)  # it failed in the printer
+    assert db["sheets"].count == 0
+    assert not list((tmp_path / "lembar").rglob("*.pdf"))
+
+
+def test_background_call_whose_child_dies_is_made_here(caplog):
+    from clippings.sheet_render import Background
+
+    here = os.getpid()
+    with Background(lambda: os._exit(9) if os.getpid() != here else "dicetak di sini") as job:
+        assert job.result() == "dicetak di sini"
+    assert "berhenti tanpa hasil (kode keluar 9)" in caplog.text
+
+
+def test_background_error_that_cannot_travel_says_what_it_was():
+    from clippings.sheet_render import Background
+
+    class OddError(Exception):
+        def __init__(self, code, detail):
+            super().__init__(f"{code}: {detail}")
+
+    def fail():
+        raise OddError(7, "huruf tidak ditemukan")
+
+    with Background(fail) as job, pytest.raises(RuntimeError, match="OddError: 7: huruf tidak ditemukan"):
+        job.result()
+
+
+def test_weasyprint_import_shortcut_leaves_the_library_search_as_it_was():
+    script = (
+        "import ctypes.util, sys\n"
+        "search = ctypes.util.find_library\n"
+        "from clippings.sheet_render import _weasyprint\n"
+        "print(_weasyprint().__version__, ctypes.util.find_library is search)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    assert out.split()[1:] == ["True"] and out.split()[0][0].isdigit()
 
 
 # --------------------------------------------------------------------------- draft and sign
