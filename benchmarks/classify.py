@@ -12,7 +12,8 @@ LogisticRegression baselines:
 - 5-fold cross-validation over train+dev of the same training recipe (the model's
   stored settings), each fold fitted on four fifths and measured on the rest;
 - classification speed (articles/s on one core, CPU time, explanations included) and
-  training time on the training split, extrapolated linearly to 10,000 articles;
+  training time (CPU, one core) on the training split and on 10,000 articles drawn from
+  it with replacement;
 - how the predictions flagged ``uncertain`` compare with the rest on dev.
 
 Targets are PASS/FAIL lines; a FAIL does not make the script fail (it reports).
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import time
 from pathlib import Path
@@ -48,6 +50,7 @@ HEADS = ("relevant", "urusan", "nilai", "sifat", "tindak_lanjut")
 TARGETS = {"relevant": 0.97, "urusan": 0.88, "nilai": 0.85, "sifat": 0.82, "tindak_lanjut": 0.88}
 TARGET_ARTICLES_PER_S = 500.0
 TARGET_TRAIN_10K_S = 60.0
+TRAIN_ARTICLES = 10_000
 NAMES = {
     "relevant": "relevance F1",
     "urusan": "primary urusan accuracy",
@@ -180,6 +183,13 @@ def speed(classifier, records: list[dict], rounds: int = 5) -> tuple[float, floa
     return max(rates), float(np.median(rates))
 
 
+def resampled(records: list[dict], n: int, seed: int = 13) -> list[dict]:
+    """``n`` articles drawn with replacement: a corpus of the size issue 10 asks to train
+    on in a minute, with the length and label mix of the real one."""
+    rng = random.Random(seed)
+    return [rng.choice(records) for _ in range(n)]
+
+
 def uncertain_report(classifier, dev: list[dict]) -> None:
     predictions = classifier.predict(dev, explain=False)
     flagged = [p.uncertain for p in predictions]
@@ -247,11 +257,15 @@ def main() -> int:
         started = time.process_time()
         fit_classifier(train, config)
         seconds = time.process_time() - started
-    per_10k = seconds * 10_000 / len(train)
+        print(f"  training on the {len(train)} training articles: {seconds:.1f} s CPU")
+        big = resampled(train, TRAIN_ARTICLES)
+        started = time.process_time()
+        fit_classifier(big, config)
+        seconds = time.process_time() - started
     print(
-        f"  training on {len(train)} articles: {seconds:.1f} s CPU; extrapolated (linear) to "
-        f"10,000: {per_10k:.0f} s; target <= {TARGET_TRAIN_10K_S:.0f} s  "
-        f"{verdict(per_10k <= TARGET_TRAIN_10K_S)}"
+        f"  training on {len(big):,} articles (train resampled with replacement): "
+        f"{seconds:.1f} s CPU; target <= {TARGET_TRAIN_10K_S:.0f} s  "
+        f"{verdict(seconds <= TARGET_TRAIN_10K_S)}"
     )
 
     if not args.skip_cv:

@@ -4,11 +4,13 @@ One shared :class:`~classify.features.ArticleVectorizer` feeds five linear heads
 ``relevant`` (binary), ``urusan`` (primary government function), ``nilai``, ``sifat`` and
 ``tindak_lanjut``. The last four are trained on relevant articles only; for an article
 the relevance head rejects, LABELS.md fixes them (``urusan=[]``, netral, biasa,
-diketahui), so they are set, not predicted.
+diketahui), so they are set, not predicted. ``sifat`` is two heads mixed by the nilai
+head's P(negatif) (:class:`~classify.heads.ByNilai`), so it is computed after nilai.
 
-A model file is a joblib dump of plain sklearn objects plus metadata (version, training
-data, metrics), so a file written by ``kliping train`` on one machine loads on another
-without network and without this module's classes being pickled.
+A model file is a joblib dump of sklearn objects (and the small subclasses and wrapper of
+``classify.features`` / ``classify.heads``) plus metadata (version, training data,
+metrics), so a file written by ``kliping train`` on one machine loads on another without
+network and without this module's classes being pickled.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sklearn.exceptions import InconsistentVersionWarning
 from classify.corpus import NOT_RELEVANT
 from classify.explain import class_weights, informative_mask, top_phrases
 from classify.features import ArticleVectorizer, article_parts
+from classify.heads import NEGATIVE, ByNilai
 from classify.text import MIN_WORDS, word_count
 
 logger = logging.getLogger(__name__)
@@ -90,6 +93,12 @@ class HeadOutput:
     def chosen(self) -> list[str]:
         return [self.classes[i] for i in self.proba.argmax(axis=1)]
 
+    def p_negative(self) -> np.ndarray:
+        """P(negatif) per document, for a nilai head."""
+        if NEGATIVE not in self.classes:
+            return np.zeros(len(self.proba))
+        return self.proba[:, self.classes.index(NEGATIVE)]
+
 
 @dataclass
 class RawOutput:
@@ -144,13 +153,15 @@ class Classifier:
         matrix = (
             self.vectorizer.transform_parts(titles, bodies) if records else sp.csr_matrix((0, 0))
         )
-        heads = {}
+        heads: dict[str, HeadOutput] = {}
         for name in HEADS:
             estimator = self.heads[name]
-            if records:
-                proba = estimator.predict_proba(matrix)
-            else:
+            if not records:
                 proba = np.zeros((0, len(estimator.classes_)))
+            elif isinstance(estimator, ByNilai):  # after nilai: HEADS is in that order
+                proba = estimator.predict_proba(matrix, heads["nilai"].p_negative())
+            else:
+                proba = estimator.predict_proba(matrix)
             heads[name] = HeadOutput([_plain(c) for c in estimator.classes_], proba)
         return RawOutput(matrix, heads, too_short)
 
@@ -207,16 +218,23 @@ class Classifier:
             chosen[name] = head.classes[j]
             scores[name] = round(float(head.proba[i, j]), 4)
             if explain:
-                reasons[name] = self._reasons(name, chosen[name], row)
+                estimator = self.heads[name]
+                if isinstance(estimator, ByNilai):
+                    p_negative = float(raw.heads["nilai"].p_negative()[i])
+                    estimator = estimator.branch(p_negative, chosen[name])
+                reasons[name] = self._reasons(name, chosen[name], row, estimator)
         return Prediction(
             True, urusan, scores=scores, reasons=reasons, uncertain=is_uncertain(scores), **chosen
         )
 
-    def _reasons(self, head: str, chosen: object, row: tuple[np.ndarray, np.ndarray]) -> list[str]:
-        key = (head, chosen)
+    def _reasons(
+        self, head: str, chosen: object, row: tuple[np.ndarray, np.ndarray], estimator=None
+    ) -> list[str]:
+        estimator = self.heads[head] if estimator is None else estimator
+        key = (head, chosen, id(estimator))
         weights = self._weights.get(key)
         if weights is None:
-            weights = self._weights[key] = class_weights(self.heads[head], chosen)
+            weights = self._weights[key] = class_weights(estimator, chosen)
         return top_phrases(
             row,
             weights,
