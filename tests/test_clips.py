@@ -168,14 +168,19 @@ def test_only_print_clips_can_be_corrected(db, scan, tmp_path):
     assert db["audit_log"].count_where("action = 'clip.correct'") == 0
 
 
-def test_print_clip_is_labeled_like_any_article(db, scan, tmp_path):
+@pytest.fixture(scope="module")
+def classifier():
     from classify.model import ModelError, load_classifier
-    from clippings.labeling import label_articles
 
     try:
-        classifier = load_classifier()
+        return load_classifier()
     except ModelError as exc:
         pytest.skip(f"no trained model in models/: {exc}")
+
+
+def test_print_clip_is_labeled_like_any_article(db, scan, tmp_path, classifier):
+    from clippings.labeling import label_articles
+
     region = load_region(str(REGION_FILE))
     row = add(db, scan, tmp_path / "scans", region=region.id)
     label_articles(db, region, classifier)
@@ -220,14 +225,9 @@ def test_cli_reports_unreadable_file_without_traceback(db_path, tmp_path):
     assert open_db(db_path)["articles"].count == 0
 
 
-def test_corrected_clip_is_labeled_again_from_the_new_text(db, scan, tmp_path):
-    from classify.model import ModelError, load_classifier
+def test_corrected_clip_is_labeled_again_from_the_new_text(db, scan, tmp_path, classifier):
     from clippings.labeling import label_articles, relabel_article
 
-    try:
-        classifier = load_classifier()
-    except ModelError as exc:
-        pytest.skip(f"no trained model in models/: {exc}")
     region = load_region(str(REGION_FILE))
     row = add(db, scan, tmp_path / "scans", region=region.id)
     other = add(db, save_cutting(tmp_path / "lain.png", columns=3), tmp_path / "scans", region=region.id)
