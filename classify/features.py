@@ -1,7 +1,7 @@
 """Turns articles into the sparse feature matrix every label head shares.
 
-Three TF-IDF blocks (and, when the model was trained with it, a block of cue-word counts,
-:mod:`classify.cues`): title words, body words (1–2-grams) and character n-grams
+Three TF-IDF blocks (and, when the model was trained with them, a block of cue-word counts,
+:mod:`classify.cues`, and one of office-name counts per urusan, :mod:`classify.offices`): title words, body words (1–2-grams) and character n-grams
 (``char_wb`` 3–5) of the title and the lead of the body (first 1,000 characters). The
 title has its own block so that a word in the headline counts apart from the same word deep in the body; the character block catches
 affixed and misspelled forms ("dibangun", "pembangunan", glued words left by scrapers)
@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from classify.cues import cue_matrix, cue_names
+from classify.offices import office_matrix, office_names
 from classify.text import clean_text
 
 TITLE_PREFIX = "judul:"
@@ -157,6 +158,7 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         title_weight: float = 1.0,
         min_df: int = 2,
         cue_weight: float | None = None,
+        office_weight: float | None = None,
     ) -> None:
         self.title_features = title_features
         self.word_features = word_features
@@ -166,6 +168,7 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         self.title_weight = title_weight
         self.min_df = min_df
         self.cue_weight = cue_weight
+        self.office_weight = office_weight
 
     def _blocks(self, n_docs: int) -> tuple[TfidfVectorizer, TfidfVectorizer, TfidfVectorizer]:
         # A term must occur in min_df documents, but tiny training sets (tests, a new
@@ -218,9 +221,14 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         return sp.hstack([title, words, chars, *self._cues(titles, bodies)], format="csr")
 
     def _cues(self, titles: list[str], bodies: list[str]) -> list[sp.csr_matrix]:
-        """The cue-word block (:mod:`classify.cues`), for models trained with it."""
+        """The cue-word block (:mod:`classify.cues`) and the office-name block
+        (:mod:`classify.offices`), each for models trained with it."""
         weight = getattr(self, "cue_weight", None)  # models saved before it have none
-        return [cue_matrix(titles, bodies, weight)] if weight else []
+        blocks = [cue_matrix(titles, bodies, weight)] if weight else []
+        office = getattr(self, "office_weight", None)
+        if office:
+            blocks.append(office_matrix(titles, bodies, office))
+        return blocks
 
     def transform(self, records: Sequence[dict]) -> sp.csr_matrix:
         titles, bodies = article_parts(records)
@@ -240,4 +248,6 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         names += [CHAR_PREFIX + n for n in self.chars_.get_feature_names_out()]
         if getattr(self, "cue_weight", None):
             names += cue_names()
+        if getattr(self, "office_weight", None):
+            names += office_names()
         return np.asarray(names, dtype=object)

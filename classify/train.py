@@ -42,6 +42,7 @@ from classify.model import (
     ModelError,
     load_classifier,
 )
+from classify.offices import office_names
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,10 @@ class TrainConfig:
     # Heads learned separately on negative and other stories and mixed by P(negatif)
     # (classify/heads.py); 5-fold CV inside train: sifat 0.684 -> 0.705.
     by_nilai: tuple[str, ...] = ("sifat",)
+    # Weight of the office-name counts per urusan (classify/offices.py; None: no block),
+    # seen by the urusan head only. 5-fold CV inside train: urusan 0.792 -> 0.825 at 0.2
+    # (0.815 at 0.1 and 0.3, 0.791 at 0.5).
+    office_weight: float | None = 0.2
     C: float = 10.0
     # Tindak lanjut alone prefers stronger regularisation: 5-fold CV inside train gave
     # macro-F1 0.722 / 0.724 / 0.722 / 0.714 for C = 1 / 2 / 3 / 10 (dev 0.653 / 0.651 /
@@ -213,12 +218,16 @@ def fit_classifier(
         char_body_chars=config.char_body_chars,
         title_weight=config.title_weight,
         cue_weight=config.cue_weight,
+        office_weight=config.office_weight,
     )
     matrix = vectorizer.fit_transform(records)
     # The cue counts are about tone; for relevance and urusan (topic) they only add noise
-    # (urusan CV accuracy 0.792 -> 0.784 with them), so those heads see them as zeros and
-    # learn zero weights for them.
-    words_only = _without_cues(matrix, vectorizer)
+    # (urusan CV accuracy 0.792 -> 0.784 with them). The office counts are about topic,
+    # for urusan only. A head sees the blocks it does not use as zeros and learns zero
+    # weights for them.
+    words_only = _only(matrix, vectorizer, cues=False, offices=False)
+    for_urusan = _only(matrix, vectorizer, cues=False, offices=True)
+    for_fields = _only(matrix, vectorizer, cues=True, offices=False)
     heads = {"relevant": fit_head(words_only, [bool(r["relevant"]) for r in records], config)}
     dropped: dict[str, list[str]] = {}
     for name in ("urusan", *FIELD_HEADS):
@@ -243,8 +252,10 @@ def fit_classifier(
             )
         rows = [head_idx[j] for j in keep]
         kept = [labels[j] for j in keep]
-        by_nilai = _by_nilai(matrix, rows, kept, records, config) if name in config.by_nilai else None
-        features = words_only if name == "urusan" else matrix
+        features = for_urusan if name == "urusan" else for_fields
+        by_nilai = (
+            _by_nilai(features, rows, kept, records, config) if name in config.by_nilai else None
+        )
         heads[name] = by_nilai or fit_head(features[rows], kept, config, name)
     majority = {"relevant": Counter(bool(r["relevant"]) for r in records).most_common(1)[0][0]}
     for name in ("urusan", *FIELD_HEADS):
@@ -266,13 +277,19 @@ def fit_classifier(
     return Classifier(vectorizer, heads, meta), dropped
 
 
-def _without_cues(matrix, vectorizer: ArticleVectorizer):
-    """``matrix`` with the cue-count columns (the last ones, if any) set to zero."""
-    n_cues = len(cue_names()) if vectorizer.cue_weight else 0
-    if not n_cues:
-        return matrix
+def _only(matrix, vectorizer: ArticleVectorizer, *, cues: bool, offices: bool):
+    """``matrix`` with the cue-count and office-count columns (the last ones, if the model
+    has them: cues, then offices) set to zero where not wanted."""
+    n_cues = len(cue_names()) if getattr(vectorizer, "cue_weight", None) else 0
+    n_offices = len(office_names()) if getattr(vectorizer, "office_weight", None) else 0
     mask = np.ones(matrix.shape[1], dtype=matrix.dtype)
-    mask[-n_cues:] = 0
+    end = matrix.shape[1]
+    if n_offices and not offices:
+        mask[end - n_offices : end] = 0
+    if n_cues and not cues:
+        mask[end - n_offices - n_cues : end - n_offices] = 0
+    if mask.all():
+        return matrix
     out = matrix @ sp.diags(mask)
     out.eliminate_zeros()
     return out.tocsr()
