@@ -12,8 +12,6 @@ import json
 import logging
 import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -38,12 +36,11 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from clippings.clips import KIND_PRINT, ClipError, add_print_clip, clip_for_scan, correct_clip_text
-from clippings.db import open_db
 from clippings.formatting import LOCALE
 from clippings.ocr import LOW_CONFIDENCE
 from clippings.regions import Region, RegionError, load_region
 from clippings.web.auth import roles_required
-from clippings.web.db import get_db
+from clippings.web.db import get_db, writable_db
 from clippings.web.errors import error_page
 
 logger = logging.getLogger(__name__)
@@ -83,15 +80,6 @@ class CorrectionForm(FlaskForm):
     teks = TextAreaField("Teks berita (satu paragraf per baris)",
                         validators=[DataRequired(message="Teks tidak boleh kosong.")])
 
-
-@contextmanager
-def writable_db() -> Iterator[Database]:
-    """A writable connection for this request only; the pages' ``get_db()`` is read-only."""
-    db = open_db(current_app.config["DATABASE"], migrate=False)
-    try:
-        yield db
-    finally:
-        db.conn.close()
 
 
 def archive_dir() -> Path:

@@ -1,16 +1,21 @@
 """One read-only database connection per request, closed on teardown.
 
 The public pages never write: opening SQLite with ``mode=ro`` makes that a property of
-the connection rather than a promise of the code.
+the connection rather than a promise of the code. The desk's few writes open their own
+connection with :func:`writable_db`.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlite_utils import Database
+
+from clippings.db import open_db
 
 
 def get_db() -> Database:
@@ -30,3 +35,13 @@ def close_db(exception: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
+
+
+@contextmanager
+def writable_db() -> Iterator[Database]:
+    """A writable connection for this request only; migrations ran when the app started."""
+    db = open_db(current_app.config["DATABASE"], migrate=False)
+    try:
+        yield db
+    finally:
+        db.conn.close()
