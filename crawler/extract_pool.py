@@ -2,7 +2,7 @@
 
 Scrapy runs callbacks on the single Twisted reactor thread, and extraction (HTML
 parsing, trafilatura, date search) is most of a crawl's CPU time; on the reactor thread
-one core does everything while downloads wait. The spider hands each page's text to a
+one core does everything while downloads wait. The spider hands each page's bytes to a
 ``ProcessPoolExecutor`` and awaits the result, so the reactor keeps downloading and
 storing while the workers extract. ``KLIPING_EXTRACT_WORKERS`` sets the number of
 workers: ``-1`` (default) one per CPU, ``0`` extracts on the reactor thread (useful when
@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from scrapy.http import HtmlResponse
 from trafilatura.utils import load_html
 
 from crawler.extract import Rejected, extract_body, try_extract_article
 from crawler.items import Article
-from crawler.language import indonesian_share, looks_indonesian
+from crawler.language import judge
 from crawler.near_duplicates import signature, to_bytes
 from crawler.overrides import apply_overrides, selectors
 from crawler.pagination import PageTree, next_page_url
@@ -59,6 +60,8 @@ class PageResult:
     indonesian: bool = True
     # Keys of the source's CSS overrides that matched nothing (default extraction used).
     override_misses: list[str] = field(default_factory=list)
+    # What was wrong with the page's declared encoding ('' if nothing): see page_text.
+    encoding_fix: str = ""
 
 
 def compress_page(raw: bytes) -> bytes:
@@ -69,9 +72,20 @@ def compress_page(raw: bytes) -> bytes:
     return gzip.compress(raw, compresslevel=3, mtime=0)
 
 
+def decode_page(raw: bytes, content_type: str, url: str) -> tuple[str, str]:
+    """The fetched bytes as text, decoded as Scrapy decodes them (``Content-Type``
+    header, BOM, ``<meta charset>``), then repaired by :func:`page_text`.
+
+    Decoding here, in the worker, rather than on the reactor thread, also halves what
+    crosses to the worker: the bytes, not the bytes and the text.
+    """
+    headers = {"Content-Type": content_type} if content_type else None
+    return page_text(HtmlResponse(url=url, body=raw, headers=headers))
+
+
 def article_page(
     raw: bytes,
-    text: str,
+    content_type: str,
     url: str,
     reference: date | None,
     base: str,
@@ -79,8 +93,10 @@ def article_page(
 ) -> PageResult:
     """Page 1 of an article: the article, or why there is none, and its page-2 link.
 
+    ``raw`` is the page as fetched and ``content_type`` its ``Content-Type`` header.
     ``overrides`` are the source's CSS selectors (plain dict: it crosses to the worker).
     """
+    text, fixed = decode_page(raw, content_type, url)
     tree = load_html(text) if text.strip() else None
     misses: list[str] = []
     try:
@@ -93,27 +109,32 @@ def article_page(
             override_misses=misses,
         )
     except Rejected as exc:
-        return PageResult(rejected=(exc.reason, exc.detail), override_misses=misses)
+        return PageResult(
+            rejected=(exc.reason, exc.detail), override_misses=misses, encoding_fix=fixed
+        )
     article.minhash = to_bytes(signature(article.body))
+    share, indonesian = judge(article.body)
     return PageResult(
         article=article,
         override_misses=misses,
-        indonesian_share=indonesian_share(article.body),
-        indonesian=looks_indonesian(article.body),
+        indonesian_share=share,
+        indonesian=indonesian,
         next_url=next_page_url(PageTree(tree, url), base, 1),
         raw_gzip=compress_page(raw),
+        encoding_fix=fixed,
     )
 
 
 def continuation_page(
     raw: bytes,
-    text: str,
+    content_type: str,
     url: str,
     base: str,
     page: int,
     overrides: dict[str, Any] | None = None,
 ) -> PageResult:
     """Page ``page`` (>= 2) of an article: its text and the link to the page after it."""
+    text, _ = decode_page(raw, content_type, url)
     tree = load_html(text) if text.strip() else None
     if tree is None:
         return PageResult(raw_gzip=compress_page(raw))
@@ -128,6 +149,34 @@ def continuation_page(
         raw_gzip=compress_page(raw),
         override_misses=misses,
     )
+
+
+def page_text(response: HtmlResponse) -> tuple[str, str]:
+    """The page as text, and what was wrong with its declared encoding ('' if nothing).
+
+    Two mistakes are common on Indonesian sites: windows-1252 bytes (curly quotes, dashes
+    from a word processor) in a page declared UTF-8, which decode to U+FFFD; and UTF-8
+    bytes in a page declared ISO-8859-1/windows-1252, which decode to mojibake ("Â®").
+    """
+    text = response.text
+    body = response.body
+    encoding = (response.encoding or "").lower().replace("_", "-")
+    if encoding in {"utf-8", "utf8"}:
+        if "\ufffd" in text:
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    return body.decode("cp1252"), "encoding_cp1252_declared_utf8"
+                except UnicodeDecodeError:
+                    return text, ""
+        return text, ""
+    if any(b > 0x7F for b in body[:200_000]):
+        try:
+            return body.decode("utf-8"), "encoding_utf8_declared_" + encoding.replace("-", "")
+        except UnicodeDecodeError:
+            pass
+    return text, ""
 
 
 def _warm() -> int:

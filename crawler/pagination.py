@@ -9,12 +9,20 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
+import lxml.etree
+
 from crawler.urls import canonicalize, fetch_url
 
 # Link texts of a "next page" link inside a paginated article.
 _NEXT_TEXT = re.compile(r"^(?:selanjutnya|berikutnya|lanjut|next)\b|^[›»>]+$", re.IGNORECASE)
 _PAGE_TEXT = re.compile(r"^(?:halaman|hal\.?|page)?\s*(\d{1,3})$", re.IGNORECASE)
 _PAGE_PARAMS = ("page", "halaman", "hal", "pg")
+# Links that may continue the article whose slug is $s1 ($s2 unquoted): relative ones,
+# and absolute ones naming the slug.
+_MAYBE_THIS_ARTICLE = lxml.etree.XPath(
+    "//a[@href][not(starts-with(@href, 'http:') or starts-with(@href, 'https:')"
+    " or starts-with(@href, '/')) or contains(@href, $s1) or contains(@href, $s2)]"
+)
 
 
 def next_page_url(page, base: str, number: int) -> str | None:
@@ -31,19 +39,14 @@ def next_page_url(page, base: str, number: int) -> str | None:
         for link in root.iter("link")
         if link.get("rel") == "next" and link.get("href")
     ]
-    # lxml directly, not parsel XPath: a theme's page has hundreds of links (menus, tags).
-    # A link to another path cannot continue this article: its text is not even read.
+    # A link to another path cannot continue this article: an XPath (in C) leaves those
+    # out, so only the few links a theme has to this article (or relative ones) are read
+    # in Python; a theme's page has hundreds (menus, tags).
     slug = urlsplit(base).path.rstrip("/").rsplit("/", 1)[-1]
-    slugs = {slug, unquote(slug)} if slug else set()
-    for anchor in root.iter("a"):
+    anchors = _MAYBE_THIS_ARTICLE(root, s1=slug, s2=unquote(slug)) if slug else root.iter("a")
+    for anchor in anchors:
         href = anchor.get("href")
         if href is None:
-            continue
-        if (
-            slugs
-            and href.startswith(("http:", "https:", "/"))
-            and not any(s in href for s in slugs)
-        ):
             continue
         if "next" in (anchor.get("rel") or "").split():
             candidates.append(href)

@@ -60,6 +60,16 @@ LOG_LEVEL = "INFO"
 # store pipeline is synchronous, so they only cost reactor time.
 CONCURRENT_ITEMS = 4
 
+# Spider middlewares this crawler has no use for; each one wraps every request and item
+# a callback yields. No depth limit is set (listings and pagination have their own page
+# limits), and MetaCopyDetection only warns about a response's meta copied into new
+# requests, which this spider never does (each request gets a meta dict of its own).
+# (RefererMiddleware stays: without it RedirectMiddleware warns on every crawl.)
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ArticleStorePipeline": 300,
 }

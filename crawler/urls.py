@@ -7,6 +7,7 @@ entry, an AMP page and a share link with ``fbclid``; counting it once needs one 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import normalize_url
@@ -16,6 +17,11 @@ from w3lib.url import canonicalize_url
 _AMP_PARAMS = {"amp", "amp_markup", "outputtype"}
 # Trailing path segments of AMP variants: /berita/judul/amp/, /berita/judul/amp
 _AMP_PATH = re.compile(r"/amp/?$", re.IGNORECASE)
+
+
+# A URL is spelt several times per article (as listed, as fetched, page 1 of a
+# pagination check); both functions are pure, so each spelling is worked out once.
+_CACHED_URLS = 8192
 
 
 def canonicalize(url: str, *, home: str | None = None) -> str:
@@ -28,6 +34,11 @@ def canonicalize(url: str, *, home: str | None = None) -> str:
     (``m.``, ``mobile.``, ``amp.``) become the home page's host.
     Raises ``ValueError`` for anything but an absolute http(s) URL.
     """
+    return _canonicalize(url, home)
+
+
+@lru_cache(maxsize=_CACHED_URLS)
+def _canonicalize(url: str, home: str | None) -> str:
     url = fetch_url(url, home=home)
     parts = urlsplit(url)
     if len(parts.path) > 1 and parts.path.endswith("/"):
@@ -43,6 +54,11 @@ def fetch_url(url: str, *, home: str | None = None) -> str:
     WordPress answers ``/judul`` with a redirect to ``/judul/``; keeping the publisher's
     own spelling saves that extra request for every article.
     """
+    return _fetch_url(url, home)
+
+
+@lru_cache(maxsize=_CACHED_URLS)
+def _fetch_url(url: str, home: str | None) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:

@@ -117,3 +117,15 @@ def test_index_reloaded_by_the_next_crawl_finds_old_copies(stored, tmp_path):
     result = store_article(db, late, raw_dir=tmp_path, clusters=fresh)
     assert result.cluster_id == min(ids.values())
     assert media_count(db, result.cluster_id) == 4
+
+
+def test_signature_is_datasketchs_minhash_so_stored_signatures_still_compare():
+    """Signatures in article_shingles from earlier crawls meet this crawl's in the index."""
+    from datasketch import LeanMinHash, MinHash
+
+    from crawler.near_duplicates import shingles
+
+    text = "\n".join(RELEASE)
+    plain = MinHash(num_perm=signature(text).hashvalues.size)
+    plain.update_batch(list(shingles(text)))
+    assert signature(text) == LeanMinHash(plain)

@@ -39,7 +39,7 @@ def _die() -> PageResult:
 
 def test_workers_extract_the_same_article_as_the_reactor_thread():
     raw = (PAGES / "wp_berita_aduan_jalan.html").read_bytes()
-    call = (article_page, raw, raw.decode("utf-8"), URL, REFERENCE, canonicalize(URL))
+    call = (article_page, raw, "text/html; charset=utf-8", URL, REFERENCE, canonicalize(URL))
     inline, pooled = _run(ExtractionPool(0), call)[0], _run(ExtractionPool(2), call)[0]
     assert pooled.article == inline.article
     assert pooled.article.title and pooled.article.published == inline.article.published
@@ -50,9 +50,7 @@ def test_workers_extract_the_same_article_as_the_reactor_thread():
 def test_rejected_page_comes_back_with_its_reason():
     listing = (PAGES / "wp_kategori_ekonomi.html").read_bytes()
     url = "https://kabarpesisir.example/kategori/ekonomi/"
-    (result,) = _run(
-        ExtractionPool(1), (article_page, listing, listing.decode(), url, REFERENCE, url)
-    )
+    (result,) = _run(ExtractionPool(1), (article_page, listing, "text/html", url, REFERENCE, url))
     assert result.article is None and result.rejected[0] == "listing_page"
 
 
@@ -62,8 +60,8 @@ def test_article_page_finds_its_page_two_and_page_two_its_text():
     two = (PAGES / "wp_bersambung_2.html").read_bytes()
     first, second = _run(
         ExtractionPool(1),
-        (article_page, one, one.decode(), f"{base}/", REFERENCE, base),
-        (continuation_page, two, two.decode(), f"{base}/2/", base, 2),
+        (article_page, one, "text/html", f"{base}/", REFERENCE, base),
+        (continuation_page, two, "text/html", f"{base}/2/", base, 2),
     )
     assert first.next_url == f"{base}/2/"
     assert second.body and not set(second.body.split("\n")) & set(first.article.body.split("\n"))
@@ -78,10 +76,31 @@ def test_a_dead_worker_fails_its_page_and_the_next_page_gets_a_new_pool():
         try:
             with pytest.raises(ExtractionCrashed):
                 await pool.run(_die)
-            return await pool.run(
-                article_page, raw, raw.decode(), URL, REFERENCE, canonicalize(URL)
-            )
+            return await pool.run(article_page, raw, "text/html", URL, REFERENCE, canonicalize(URL))
         finally:
             pool.close()
 
     assert asyncio.run(main()).article is not None
+
+
+def test_worker_decodes_the_bytes_as_declared_and_repairs_a_wrong_declaration():
+    text = (PAGES / "wp_berita_aduan_jalan.html").read_text(encoding="utf-8")
+    # A word processor's curly quotes and dash, saved as windows-1252 in a page whose
+    # header says UTF-8; and the same page sent honestly as windows-1252.
+    page = text.replace("</p>", " “Kami tunggu” – kata warga.</p>", 1)
+    wrong, honest = _run(
+        ExtractionPool(1),
+        (article_page, page.encode("cp1252"), "text/html; charset=utf-8", URL, REFERENCE, URL),
+        (
+            article_page,
+            page.encode("cp1252"),
+            "text/html; charset=windows-1252",
+            URL,
+            REFERENCE,
+            URL,
+        ),
+    )
+    assert wrong.encoding_fix == "encoding_cp1252_declared_utf8"
+    assert honest.encoding_fix == ""
+    assert "“Kami tunggu” – kata warga." in wrong.article.body
+    assert wrong.article.body == honest.article.body

@@ -607,15 +607,12 @@ class NewsSpider(scrapy.Spider):
             )
             return
         base = canonicalize(response.url)
-        text, fixed = page_text(response)
-        if fixed:
-            self.count(f"article/{fixed}", source)
-            logger.warning("page %s: %s", response.url, fixed.replace("_", " "))
         try:
+            # The bytes only: the worker decodes them (see crawler.extract_pool.page_text).
             result = await self.extractor.run(
                 article_page,
                 response.body,
-                text,
+                _content_type(response),
                 response.url,
                 self.reference,
                 base,
@@ -624,6 +621,9 @@ class NewsSpider(scrapy.Spider):
         except ExtractionCrashed as exc:
             self.fail("article", response.url, "extract_crashed", source, str(exc))
             return
+        if result.encoding_fix:
+            self.count(f"article/{result.encoding_fix}", source)
+            logger.warning("page %s: %s", response.url, result.encoding_fix.replace("_", " "))
         self._count_misses(result, response.url, source)
         if result.rejected:
             reason, detail = result.rejected
@@ -691,7 +691,7 @@ class NewsSpider(scrapy.Spider):
             result = await self.extractor.run(
                 continuation_page,
                 response.body,
-                response.text,
+                _content_type(response),
                 response.url,
                 base,
                 page,
@@ -813,6 +813,10 @@ class NewsSpider(scrapy.Spider):
         yield from self._guess_settled(request.meta, False)
 
 
+def _content_type(response: Response) -> str:
+    return (response.headers.get("Content-Type") or b"").decode("latin-1")
+
+
 def _validators(response: Response) -> dict[str, str]:
     headers = response.headers
     return {
@@ -860,31 +864,3 @@ def _source_ids(db_path: str, settings) -> dict[str, int]:
         return {row["url"]: row["id"] for row in rows}
     finally:
         db.close()
-
-
-def page_text(response: HtmlResponse) -> tuple[str, str]:
-    """The page as text, and what was wrong with its declared encoding ('' if nothing).
-
-    Two mistakes are common on Indonesian sites: windows-1252 bytes (curly quotes, dashes
-    from a word processor) in a page declared UTF-8, which decode to U+FFFD; and UTF-8
-    bytes in a page declared ISO-8859-1/windows-1252, which decode to mojibake ("Â®").
-    """
-    text = response.text
-    body = response.body
-    encoding = (response.encoding or "").lower().replace("_", "-")
-    if encoding in {"utf-8", "utf8"}:
-        if "\ufffd" in text:
-            try:
-                body.decode("utf-8")
-            except UnicodeDecodeError:
-                try:
-                    return body.decode("cp1252"), "encoding_cp1252_declared_utf8"
-                except UnicodeDecodeError:
-                    return text, ""
-        return text, ""
-    if any(b > 0x7F for b in body[:200_000]):
-        try:
-            return body.decode("utf-8"), "encoding_utf8_declared_" + encoding.replace("-", "")
-        except UnicodeDecodeError:
-            pass
-    return text, ""
