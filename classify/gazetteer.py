@@ -235,8 +235,9 @@ class Gazetteer:
             else:
                 offices.append(match)
         places = [doc[s:e].text for _, s, e in self._places(doc)]
-        named = [doc[s:e].text for _, s, e in self._named_areas(doc)]
-        named_spans = [(s, e) for _, s, e in self._named_areas(doc)]
+        # A region without areas has an empty matcher, which spaCy warns about on every call.
+        named_spans = [(s, e) for _, s, e in self._named_areas(doc)] if len(self._named_areas) else []
+        named = [doc[s:e].text for s, e in named_spans]
         bare = [
             doc[s:e].text
             for _, s, e in self._bare_areas(doc)
