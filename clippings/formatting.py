@@ -9,6 +9,7 @@ the digest. All Jinja environments get their filters from :func:`register_filter
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 
@@ -51,14 +52,17 @@ def hari_tanggal(value: date | datetime | str | None) -> str:
     return format_date(day, "EEEE, dd MMMM yyyy", locale=LOCALE) if day else ""
 
 
-def waktu(value: datetime | None) -> str:
+def waktu(value: datetime | None, timezone: str | None = None) -> str:
     """A moment with its UTC offset, ``04 Oktober 2024 09.05 (UTC+07:00)``.
 
-    The offset is kept because signing times come in UTC and a region may sit in
-    WIB, WITA or WIT; converting silently would print the wrong hour for two of them.
+    Signing times come in UTC; with ``timezone`` (the region's, e.g. ``Asia/Jakarta``) the
+    moment is shown in the zone the reader lives in. The offset is printed either way, so
+    a reader in WITA or WIT is never misled about the hour.
     """
     if value is None:
         return ""
+    if timezone and value.tzinfo is not None:
+        value = value.astimezone(ZoneInfo(timezone))
     text = format_datetime(value, "dd MMMM yyyy HH.mm", locale=LOCALE)
     if value.tzinfo is None:
         return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -107,6 +108,20 @@ class Region(_Strict):
     offices: list[Office] = Field(min_length=1)
     officials: list[Official] = []
     sources: list[Source] = []
+    # Times (signatures, corrections) are stored in UTC and shown in the region's own zone:
+    # Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
+    timezone: str = "Asia/Jakarta"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"zona waktu tidak dikenal: {value} (mis. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)"
+            ) from None
+        return value
 
     @model_validator(mode="after")
     def _references(self) -> Region:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from jinja2 import Environment
@@ -58,6 +58,13 @@ def test_waktu_keeps_the_offset():
     wib = timezone(timedelta(hours=7))
     assert waktu(datetime(2024, 10, 4, 9, 5, tzinfo=wib)) == "04 Oktober 2024 09.05 (UTC+07:00)"
     assert waktu(None) == ""
+
+
+def test_waktu_shows_a_utc_moment_in_the_region_zone():
+    signed = datetime(2024, 10, 4, 2, 5, tzinfo=UTC)
+    assert waktu(signed, "Asia/Jakarta") == "04 Oktober 2024 09.05 (UTC+07:00)"
+    assert waktu(signed, "Asia/Jayapura") == "04 Oktober 2024 11.05 (UTC+09:00)"
+    assert waktu(signed) == "04 Oktober 2024 02.05 (UTC+00:00)"
 
 
 @pytest.mark.parametrize(

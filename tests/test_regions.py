@@ -65,6 +65,15 @@ def test_unknown_urusan_names_file_and_key(tmp_path):
     assert "kesehatann" in message
 
 
+def test_region_time_zone_defaults_to_wib_and_is_checked(tmp_path):
+    text = MINIMAL.format(id="kabupaten-contoh")
+    assert load_region_file(write(tmp_path, text)).timezone == "Asia/Jakarta"
+    wita = load_region_file(write(tmp_path, text + "timezone: Asia/Makassar\n"))
+    assert wita.timezone == "Asia/Makassar"
+    with pytest.raises(RegionError, match="timezone: .*zona waktu tidak dikenal: Asia/Bandung"):
+        load_region_file(write(tmp_path, text + "timezone: Asia/Bandung\n"))
+
+
 def test_missing_signer_block_is_named(tmp_path):
     text = MINIMAL.format(id="kabupaten-contoh")
     text = text.split("signer:")[0] + "offices:" + text.split("offices:")[1]

@@ -7,9 +7,10 @@ import io
 import json
 import re
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -115,6 +116,8 @@ def test_signed_sheet_page_shows_signer_hash_and_serves_the_archived_pdf(client,
     assert "Tanggal lembar Rabu, 12 Maret 2025" in page
     assert f"Penandatangan {SIGNER}" in page
     assert "Jumlah kliping 2" in page
+    signed = datetime.fromisoformat(v2["signed_at"]).astimezone(ZoneInfo("Asia/Jakarta"))
+    assert f"Waktu tanda tangan {signed:%d} " in page and f"{signed:%H.%M} (UTC+07:00)" in page  # WIB
     assert f"SHA-256 PDF arsip {v2['sha256']}" in page
     assert "DEMO — bukan sertifikat resmi" in page  # a demo signature is never shown as official
     assert f'href="/verifikasi/{v2["id"]}/pdf"' in response.get_data(as_text=True)

@@ -14,7 +14,7 @@ from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
 from clippings.commands.options import db_option, region_option
 from clippings.db import DEFAULT_HOME, default_db_path, open_db
 from clippings.formatting import hari_tanggal, waktu
-from clippings.regions import Region
+from clippings.regions import Region, RegionError, load_region
 from clippings.review import (
     GROUP_BY,
     ReviewError,
@@ -172,12 +172,12 @@ def verify(pdf: Path, db_path: Path | None, trust_roots: tuple[Path, ...]) -> No
     click.echo(f"Tanda tangan sah: {_yes(result.valid)}")
     click.echo(f"Dokumen utuh (tidak diubah): {_yes(result.intact)}")
     click.echo(f"Penandatangan: {result.signer or '-'}{' (' + DEMO_MARK + ')' if result.demo else ''}")
-    click.echo(f"Waktu tanda tangan: {waktu(result.signed_at) or '-'}")
+    db_file = db_path or default_db_path()
+    archived = find_sheet_by_sha256(open_db(db_file), result.sha256) if db_file.exists() else None
+    click.echo(f"Waktu tanda tangan: {waktu(result.signed_at, _timezone(archived)) or '-'}")
     if result.reason or result.location:
         click.echo(f"Alasan/lokasi: {result.reason or '-'} / {result.location or '-'}")
     click.echo(f"SHA-256: {result.sha256}")
-    db_file = db_path or default_db_path()
-    archived = find_sheet_by_sha256(open_db(db_file), result.sha256) if db_file.exists() else None
     if not db_file.exists():
         click.echo(f"Arsip: basis data {db_file} tidak ditemukan, tidak dicocokkan")
     elif archived:
@@ -362,6 +362,16 @@ def review_edit(article_id: int, db_path: Path | None, day, region_id: str | Non
         raise click.ClickException(str(exc)) from None
     shown = ", ".join(f"{k}={row[k]!r}" for k in ("rubric", "headline", "caption", "note") if row[k])
     click.echo(f"Kliping {article_id} di lembar {region_id} {the_day.isoformat()} disunting: {shown or 'kembali ke aslinya'}")
+
+
+def _timezone(archived: dict | None) -> str | None:
+    """The archived sheet's region zone: the signing time is shown as the signer saw it."""
+    if archived is None:
+        return None
+    try:
+        return load_region(archived["region"]).timezone
+    except RegionError:
+        return None
 
 
 commands = [sheet, review, certs]

@@ -56,6 +56,7 @@ class SheetPage:
 
     row: dict[str, Any]
     region_name: str
+    timezone: str | None  # the region's, for showing times; None when its file is unreadable
     day: date
     items: int
     signed_at: datetime | None
@@ -89,13 +90,15 @@ class UploadCheck:
         return HEADLINES[self.verdict]
 
 
-def region_name(region_id: str, regions_dir: Path) -> str:
-    """The region's printed name; its id when the region file is gone or broken."""
+def region_facts(region_id: str, regions_dir: Path) -> tuple[str, str | None]:
+    """The region's printed name and time zone; its id and no zone when the file is gone
+    or broken (times are then shown in UTC, with their offset)."""
     try:
-        return load_region(region_id, regions_dir).name
+        region = load_region(region_id, regions_dir)
     except RegionError as exc:
-        logger.warning("nama wilayah %s tidak dapat dibaca: %s", region_id, exc)
-        return region_id
+        logger.warning("berkas wilayah %s tidak dapat dibaca: %s", region_id, exc)
+        return region_id, None
+    return region.name, region.timezone
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -119,9 +122,11 @@ def sheet_page(db: Database, sheet_id: int, *, regions_dir: Path) -> SheetPage |
     replaces = None
     if row["previous_id"] is not None:
         replaces = next(iter(db["sheets"].rows_where("id = ?", [row["previous_id"]], limit=1)), None)
+    name, timezone = region_facts(row["region"], regions_dir)
     return SheetPage(
         row=row,
-        region_name=region_name(row["region"], regions_dir),
+        region_name=name,
+        timezone=timezone,
         day=day,
         items=db["sheet_items"].count_where("sheet_id = ?", [sheet_id]),
         signed_at=_parse_time(row["signed_at"]),

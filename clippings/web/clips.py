@@ -194,9 +194,10 @@ def _clip(article_id: int) -> dict:
 def _render_clip(clip: dict, form: CorrectionForm, *, error: str | None = None, status: int = 200):
     db = get_db()
     try:
-        offices = {o.key: o.name for o in _region().offices}
+        region = _region()
+        offices, timezone = {o.key: o.name for o in region.offices}, region.timezone
     except RegionError:
-        offices = {}
+        offices, timezone = {}, None
     labels = [
         {**row, "offices": [offices.get(k, k) for k in json.loads(row["instansi"] or "[]")]}
         for row in db.query(
@@ -212,6 +213,7 @@ def _render_clip(clip: dict, form: CorrectionForm, *, error: str | None = None, 
     confidence = clip["ocr_confidence"] or 0.0
     return render_template(
         "web/clip_show.html", clip=clip, form=form, labels=labels, corrections=corrections, error=error,
+        timezone=timezone,
         confidence=format_decimal(confidence, "0.0", locale=LOCALE) + "%", low=confidence < LOW_CONFIDENCE,
     ), status
 
