@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import logging
 import re
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 from sqlite_utils import Database
 
+from clippings.audit import record, utc_now
 from clippings.files import write_atomic
 from clippings.ocr import (
     DPI,
@@ -135,7 +135,7 @@ def add_print_clip(
     scan_path = archive / f"{sha256}{scan_ext}"
     # A PDF or a TIFF is kept too, beside the picture the sheet shows.
     raw_path = archive / f"{sha256}{original_ext}" if original_ext else scan_path
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = utc_now()
     row = {
         "url": None,
         "canonical_url": print_clip_url(publisher, day, page_text, sha256),
@@ -162,7 +162,7 @@ def add_print_clip(
             if _by_hash(db, sha256) is not None:  # another process stored it meanwhile
                 raise _AlreadyStored
             article_id = db["articles"].insert(row).last_pk
-            _audit(db, by, "clip.add", article_id, {
+            record(db, by, "clip.add", "article", article_id, {
                 "file": str(image_path), "sha256": sha256, "publisher": publisher,
                 "published": day.isoformat(), "page": page_text, "pages": ocr.pages,
                 "ocr_confidence": ocr.confidence, "rotation": ocr.rotation,
@@ -213,7 +213,7 @@ def correct_clip_text(
         if all(article[k] == v for k, v in changes.items()):
             return article
         db["articles"].update(article_id, changes)
-        _audit(db, by, "clip.correct", article_id, {
+        record(db, by, "clip.correct", "article", article_id, {
             "previous_body": article["body"],
             "previous_title": article["title"] if new_title else None,
             "ocr_confidence": article.get("ocr_confidence"),
@@ -315,14 +315,3 @@ def _source_id(db: Database, region: str | None, publisher: str) -> int | None:
         [region, publisher],
     ))
     return rows[0]["id"] if rows else None
-
-
-def _audit(db: Database, actor: str, action: str, article_id: int, detail: dict[str, Any]) -> None:
-    db["audit_log"].insert({
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "actor": actor,
-        "action": action,
-        "object_type": "article",
-        "object_id": str(article_id),
-        "detail": json.dumps(detail, ensure_ascii=False),
-    })

@@ -9,16 +9,16 @@ the answer an office gave is kept in the log even when the follow-up is reopened
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
 from classify.labels import SIFAT
+from clippings.audit import record, utc_now
 from clippings.regions import Region
 from clippings.sheet import label_offices
 
@@ -64,23 +64,11 @@ class FollowUp:
         return self.status != "selesai" and self.due is not None and self.due < on
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _require_actor(by: str) -> str:
     by = (by or "").strip()
     if not by:
         raise FollowUpError("nama petugas (--by) wajib diisi agar tindakan tercatat di log audit")
     return by
-
-
-def _audit(db: Database, actor: str, action: str, object_type: str, object_id: Any,
-           detail: dict[str, Any], now: str) -> None:
-    db["audit_log"].insert({
-        "at": now, "actor": actor, "action": action, "object_type": object_type,
-        "object_id": str(object_id), "detail": json.dumps(detail, ensure_ascii=False, default=str),
-    })
 
 
 def _due_days(due_days: Mapping[str, int] | None) -> dict[str, int]:
@@ -131,7 +119,7 @@ def assign_follow_ups(
             for r in db["follow_ups"].rows_where("region = ?", [region.id],
                                                  select="article_id, opd")
         }
-        now = _now()
+        now = utc_now()
         rows, skipped = [], {"sudah_ada": 0, "tanpa_instansi": 0, "instansi_tak_dikenal": 0}
         for item in db.execute(_SHEET_ITEMS_SQL, [sheet_id]).fetchall():
             position, article_id, label_id, instansi, urusan, sifat, tindak_lanjut = item
@@ -165,10 +153,10 @@ def assign_follow_ups(
         ids = []
         for row in rows:
             ids.append(db["follow_ups"].insert(row).last_pk)
-        _audit(db, by, "followup.assign", "sheet", sheet_id, {
+        record(db, by, "followup.assign", "sheet", sheet_id, {
             "region": region.id, "date": sheet["date"], "version": sheet["version"],
             "created": len(ids), "follow_up_ids": ids, "skipped": skipped, "due_days": days,
-        }, now)
+        }, at=now)
         db.conn.execute("COMMIT")
     except BaseException:
         if db.conn.in_transaction:
@@ -219,17 +207,17 @@ def _change(db: Database, follow_up_id: int, *, allowed: tuple[str, ...], refusa
             keep: tuple[str, ...] = ()) -> FollowUp:
     """Move one follow-up to a new state if it is in one of ``allowed``, with its audit
     row; the ``keep`` columns' old values go into the log before they are overwritten."""
-    now = _now()
+    now = utc_now()
     with db.atomic():
         row = _row(db, follow_up_id)
         if row["status"] not in allowed:
             raise FollowUpError(f"tindak lanjut no. {follow_up_id} berstatus {row['status']}; {refusal}")
         db["follow_ups"].update(follow_up_id, {k: (now if v is _NOW else v) for k, v in values.items()})
-        _audit(db, by, action, "follow_up", follow_up_id, {
+        record(db, by, action, "follow_up", follow_up_id, {
             "region": row["region"], "article_id": row["article_id"], "opd": row["opd"],
             "from": row["status"], "to": values["status"],
             **{f"previous_{k}": row[k] for k in keep}, **detail,
-        }, now)
+        }, at=now)
     return get_follow_up(db, follow_up_id)
 
 

@@ -18,7 +18,6 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -29,6 +28,7 @@ from classify.institutions import find_institutions
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
 from classify.model import Classifier, Prediction
 from classify.text import clean_text
+from clippings.audit import utc_now
 from clippings.regions import REGIONS_DIR, Region, RegionError, load_region
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ def label_articles(
     gazetteer = gazetteer or region_gazetteer(region)
     counts: Counter = Counter()
     nilai: Counter = Counter()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = utc_now()
     for batch in _pending(db, region.id, only_unlabeled, article_ids):
         predictions = _predict(classifier, batch, counts)
         rows = []

@@ -14,12 +14,13 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
+from clippings.audit import record, utc_now
 from clippings.regions import Region
 
 logger = logging.getLogger(__name__)
@@ -53,18 +54,6 @@ class Candidate:
     certainty: float | None  # the model's weakest head, 0.5–1 for "relevant"; None: no scores
     reasons: tuple[str, ...]
     picked: bool
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _audit(db: Database, actor: str, action: str, object_type: str, object_id: Any,
-           detail: dict[str, Any], now: str) -> None:
-    db["audit_log"].insert({
-        "at": now, "actor": actor, "action": action, "object_type": object_type,
-        "object_id": str(object_id), "detail": json.dumps(detail, ensure_ascii=False, default=str),
-    })
 
 
 def _require_actor(by: str) -> str:
@@ -227,16 +216,16 @@ def set_labels(
         "sifat": sifat or base.get("sifat"),
         "tindak_lanjut": tindak_lanjut or base.get("tindak_lanjut"),
         "created_by": by,
-        "created_at": _now(),
+        "created_at": utc_now(),
     }
     changed = {k: row[k] for k in ("relevant", "nilai", "sifat", "tindak_lanjut", "instansi")
                if row[k] != base.get(k)}
     with db.atomic():
         label_id = db["labels"].insert(row).last_pk
-        _audit(db, by, "label.set", "article", article_id, {
+        record(db, by, "label.set", "article", article_id, {
             "region": region.id, "label_id": label_id, "based_on": base.get("id"),
             "changed": changed,
-        }, row["created_at"])
+        }, at=row["created_at"])
     return label_id
 
 
@@ -275,7 +264,7 @@ def pick(
     missing = [a for a in ids if a not in known]
     if missing:
         raise ReviewError(f"artikel tidak ada di basis data: {', '.join(map(str, missing))}")
-    now = _now()
+    now = utc_now()
     with db.atomic():
         selection = _selection(db, region.id, day)
         if selection is None:
@@ -300,10 +289,10 @@ def pick(
                 {"selection_id": selection_id, "article_id": article_id, "position": position},
                 pk=("selection_id", "article_id"),
             )
-        _audit(db, by, "selection.pick", "desk_selection", selection_id, {
+        record(db, by, "selection.pick", "desk_selection", selection_id, {
             "region": region.id, "date": day.isoformat(), "articles": ids,
             "group_by": group_by, "dropped": dropped,
-        }, now)
+        }, at=now)
     return selection_id
 
 
@@ -339,15 +328,15 @@ def edit_item(
             f"artikel no. {article_id} belum dipilih untuk lembar {region_id} {day.isoformat()}; "
             "pilih dulu dengan: kliping review pick"
         )
-    now = _now()
+    now = utc_now()
     update = {k: (v.strip() or None) for k, v in given.items()}
     with db.atomic():
         before = db["desk_items"].get(key)
         db["desk_items"].update(key, {**update, "updated_by": by, "updated_at": now})
-        _audit(db, by, "selection.edit", "article", article_id, {
+        record(db, by, "selection.edit", "article", article_id, {
             "region": region_id, "date": day.isoformat(), "selection_id": selection["id"],
             "before": {k: before[k] for k in update}, "after": update,
-        }, now)
+        }, at=now)
     return db["desk_items"].get(key)
 
 

@@ -29,6 +29,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, St
 from sqlite_utils import Database
 
 from classify.labels import NILAI, SIFAT
+from clippings.audit import record, utc_now
 from clippings.formatting import as_date, label, register_filters
 from clippings.regions import Region
 from clippings.sheet_render import (
@@ -811,7 +812,7 @@ def sign_sheet(
         stem = _file_stem(numbered)
         names = [f"{stem}.pdf", f"{stem}.html"]
         sha256 = file_sha256(staging / names[0])
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = utc_now()
         moved: list[str] = []
         db.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -832,10 +833,10 @@ def sign_sheet(
                 "signer": signer,
                 "signed_at": now,
             })
-            _audit(db, actor or signer, "sheet.sign", sheet_id, now, {
+            record(db, actor or signer, "sheet.sign", "sheet", sheet_id, {
                 "region": region.id, "date": day.isoformat(), "version": row["version"],
                 "items": len(sheet.items), "sha256": sha256, "from_draft": True,
-            })
+            }, at=now)
             db.conn.execute("COMMIT")
         except BaseException:
             if db.conn.in_transaction:
@@ -905,13 +906,6 @@ def _produce(sheet: SheetData, region: Region, directory: Path, *, p12_path, pas
     return check.signer or region.signer.name
 
 
-def _audit(db: Database, actor: str | None, action: str, sheet_id: int, now: str, detail: dict) -> None:
-    db["audit_log"].insert({
-        "at": now, "actor": actor, "action": action, "object_type": "sheet",
-        "object_id": str(sheet_id), "detail": json.dumps(detail, ensure_ascii=False),
-    })
-
-
 def _record(db: Database, sheet: SheetData, staging: Path, day_dir: Path, *, signer: str | None,
             draft: bool, actor: str | None, previous_id: int | None,
             slot: tuple[int, int]) -> dict[str, Any] | None:
@@ -920,7 +914,7 @@ def _record(db: Database, sheet: SheetData, staging: Path, day_dir: Path, *, sig
     final_dir = day_dir / f"v{sheet.version}"
     pdf_path = final_dir / f"{stem}.pdf"
     sha256 = None if draft else file_sha256(staging / f"{stem}.pdf")
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = utc_now()
     moved = False
     db.conn.execute("BEGIN IMMEDIATE")
     try:
@@ -956,11 +950,11 @@ def _record(db: Database, sheet: SheetData, staging: Path, day_dir: Path, *, sig
              "label_id": item.label_id}
             for position, item in enumerate(sheet.items, start=1)
         )
-        _audit(db, actor or signer, "sheet.draft" if draft else "sheet.sign", sheet.sheet_id, now, {
+        record(db, actor or signer, "sheet.draft" if draft else "sheet.sign", "sheet", sheet.sheet_id, {
             "region": sheet.region_id, "date": sheet.day.isoformat(), "version": sheet.version,
             "items": len(sheet.items), "previous_id": previous_id, "sha256": sha256,
             "selection_id": sheet.selection_id,
-        })
+        }, at=now)
         db.conn.execute("COMMIT")
     except BaseException:
         if db.conn.in_transaction:

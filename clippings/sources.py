@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 from trafilatura.utils import load_html
 
+from clippings.audit import record, utc_now
 from clippings.regions import Region
 from crawler.discover import Discovery, normalize_home_url, verify
 from crawler.discover_fetch import Fetch, FetchError, HttpFetcher, get
@@ -160,7 +161,7 @@ def add_source(
     if not discovery.reachable and not discovery.found_anything():
         reasons = "; ".join(discovery.problems) or "tidak ada jawaban"
         raise SourceError(f"{url} tidak terjangkau, tidak disimpan ({reasons})")
-    now = _now()
+    now = utc_now()
     with db.atomic():
         existing = _find(db, region_id, url)
         row: dict[str, Any] = {
@@ -184,10 +185,11 @@ def add_source(
                 name=name or discovery.site_name or urlsplit(url).hostname, url=url, created_at=now
             )
             source_id = db["sources"].insert(row).last_pk
-        _audit(
+        record(
             db,
             actor,
             "source.update" if existing else "source.add",
+            "source",
             source_id,
             {
                 "region": region_id,
@@ -209,7 +211,7 @@ def sync_region_sources(db: Database, region: Region, *, actor: str = "kliping")
     ``kliping source add`` but not (yet) pasted into the file stay.
     """
     result = SyncResult()
-    now = _now()
+    now = utc_now()
     with db.atomic():
         for source in region.sources:
             existing = _find(db, region.id, source.url)
@@ -226,10 +228,11 @@ def sync_region_sources(db: Database, region: Region, *, actor: str = "kliping")
                 row.update(url=source.url, created_at=now, updated_at=now)
                 source_id = db["sources"].insert(row).last_pk
                 result.added.append(source.url)
-                _audit(
+                record(
                     db,
                     actor,
                     "source.sync",
+                    "source",
                     source_id,
                     {"region": region.id, "url": source.url, "added": True},
                 )
@@ -240,10 +243,11 @@ def sync_region_sources(db: Database, region: Region, *, actor: str = "kliping")
                 continue
             db["sources"].update(existing["id"], {**changed, "updated_at": now})
             result.updated.append(existing["url"])
-            _audit(
+            record(
                 db,
                 actor,
                 "source.sync",
+                "source",
                 existing["id"],
                 {"region": region.id, "url": existing["url"], "changed": sorted(changed)},
             )
@@ -389,19 +393,6 @@ def _merge_list(
         row[column] = existing.get(column) or "[]"
 
 
-def _audit(db: Database, actor: str, action: str, source_id: int, detail: dict[str, Any]) -> None:
-    db["audit_log"].insert(
-        {
-            "at": _now(),
-            "actor": actor,
-            "action": action,
-            "object_type": "source",
-            "object_id": str(source_id),
-            "detail": json.dumps(detail, ensure_ascii=False),
-        }
-    )
-
-
 def _recent_runs(db: Database, region_id: str, limit: int) -> list[dict[str, Any]]:
     if "crawl_runs" not in db.table_names():
         return []
@@ -446,7 +437,3 @@ def _json_list(text: str | None) -> list[str]:
     except json.JSONDecodeError:
         return []
     return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from clippings.audit import record, utc_now
 from clippings.regions import REGIONS_DIR, RegionError, load_region
 
 logger = logging.getLogger(__name__)
@@ -96,12 +95,12 @@ def create_user(
         "region": loaded.id,
         "opd": opd,
         "password_hash": _hash(password),
-        "created_at": _now(),
+        "created_at": utc_now(),
     }
     try:
         with db.atomic():
             user_id = db["users"].insert(row).last_pk
-            _audit(db, by, "user.add", username, {"role": role, "region": loaded.id, "opd": opd})
+            record(db, by, "user.add", "user", username, {"role": role, "region": loaded.id, "opd": opd})
     except sqlite3.IntegrityError:
         raise UserError(f"nama pengguna {username!r} sudah dipakai") from None
     logger.info("akun %s (%s, %s) dibuat", username, role, loaded.id)
@@ -116,7 +115,7 @@ def set_password(db: Database, username: str, password: str, *, by: str = "klipi
         if user is None:
             raise UserError(f"nama pengguna {username!r} tidak ada")
         db["users"].update(user["id"], {"password_hash": password_hash})
-        _audit(db, by, "user.passwd", user["username"], {})
+        record(db, by, "user.passwd", "user", user["username"], {})
     logger.info("kata sandi akun %s diganti", username)
 
 
@@ -180,18 +179,3 @@ def _hash(password: str) -> str:
 def _row_by_username(db: Database, username: str) -> dict[str, Any] | None:
     rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
     return rows[0] if rows else None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _audit(db: Database, actor: str, action: str, username: str, detail: dict[str, Any]) -> None:
-    db["audit_log"].insert({
-        "at": _now(),
-        "actor": actor,
-        "action": action,
-        "object_type": "user",
-        "object_id": username,
-        "detail": json.dumps(detail, ensure_ascii=False),
-    })
