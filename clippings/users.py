@@ -26,23 +26,27 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "ROLES",
+    "ROLE_NAMES",
     "UserError",
     "authenticate",
     "create_user",
     "get_user",
     "list_users",
+    "user_exists",
     "session_token",
     "set_password",
     "user_for_session",
 ]
 
-# What each role may do, in the words the administrator reads in `kliping user add --help`.
+# What each role may do, in the words the administrator reads in `kliping user add --help`;
+# the part before the colon is the role's name on web pages (ROLE_NAMES).
 ROLES = {
     "meja": "petugas meja kliping: menambah dan mengoreksi kliping",
     "kepala-opd": "kepala OPD: melihat kliping kantornya",
     "arsip": "petugas arsip: melihat lembar dan arsip",
     "admin": "administrator: semua hak petugas meja",
 }
+ROLE_NAMES = {key: text.partition(":")[0] for key, text in ROLES.items()}
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 # Checked when the username is unknown, so a wrong name takes as long as a wrong password
@@ -111,7 +115,7 @@ def set_password(db: Database, username: str, password: str, *, by: str = "klipi
     """Replace an account's password; sessions signed in with the old one end."""
     password_hash = _hash(password)
     with db.atomic():
-        user = _row_by_username(db, (username or "").strip().lower())
+        user = _row_by_username(db, username)
         if user is None:
             raise UserError(f"nama pengguna {username!r} tidak ada")
         db["users"].update(user["id"], {"password_hash": password_hash})
@@ -121,7 +125,7 @@ def set_password(db: Database, username: str, password: str, *, by: str = "klipi
 
 def authenticate(db: Database, username: str, password: str) -> dict[str, Any] | None:
     """The account when the name and password match, else ``None`` (never which was wrong)."""
-    user = _row_by_username(db, (username or "").strip().lower())
+    user = _row_by_username(db, username)
     stored = user["password_hash"] if user and user["password_hash"] else _DUMMY_HASH
     ok = check_password_hash(stored, password or "")
     if not (user and user["password_hash"] and ok):
@@ -133,6 +137,10 @@ def authenticate(db: Database, username: str, password: str) -> dict[str, Any] |
 def get_user(db: Database, user_id: int) -> dict[str, Any] | None:
     rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
     return {k: rows[0][k] for k in (*_PUBLIC_FIELDS, "password_hash")} if rows else None
+
+
+def user_exists(db: Database, username: str) -> bool:
+    return _row_by_username(db, username) is not None
 
 
 def list_users(db: Database) -> list[dict[str, Any]]:
@@ -176,6 +184,7 @@ def _hash(password: str) -> str:
     return generate_password_hash(password)
 
 
-def _row_by_username(db: Database, username: str) -> dict[str, Any] | None:
-    rows = list(db.query("SELECT * FROM users WHERE username = ?", [username]))
+def _row_by_username(db: Database, username: str | None) -> dict[str, Any] | None:
+    """The stored row, whatever the case and surrounding spaces of the typed name."""
+    rows = list(db.query("SELECT * FROM users WHERE username = ?", [(username or "").strip().lower()]))
     return rows[0] if rows else None

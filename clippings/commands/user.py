@@ -9,7 +9,7 @@ import click
 
 from clippings.commands.options import db_option
 from clippings.db import open_db
-from clippings.users import ROLES, UserError, create_user, list_users, set_password
+from clippings.users import ROLES, UserError, create_user, list_users, set_password, user_exists
 
 PASSWORD_SETTING = "KLIPING_PASSWORD"
 
@@ -20,10 +20,6 @@ def _password() -> str:
     if os.environ.get(PASSWORD_SETTING):
         return os.environ[PASSWORD_SETTING]
     return click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
-
-
-def _exists(db, username: str) -> bool:
-    return any(row["username"] == username.strip().lower() for row in list_users(db))
 
 
 @click.group()
@@ -48,7 +44,7 @@ def add(username: str, name: str | None, role: str, region: str, opd: str | None
     Contoh: kliping user add rina --name "Rina Lestari" --role meja --region kabupaten-pemalang
     """
     db = open_db(db_path)
-    if _exists(db, username):  # before asking for a password that would be thrown away
+    if user_exists(db, username):  # before asking for a password that would be thrown away
         raise click.ClickException(f"nama pengguna {username.strip().lower()!r} sudah dipakai")
     try:
         row = create_user(db, username, password=_password(), role=role, region=region,
@@ -85,7 +81,7 @@ def passwd(username: str, db_path: Path | None) -> None:
     Contoh: kliping user passwd rina
     """
     db = open_db(db_path)
-    if not _exists(db, username):
+    if not user_exists(db, username):
         raise click.ClickException(f"nama pengguna {username!r} tidak ada")
     try:
         set_password(db, username, _password())

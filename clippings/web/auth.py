@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from clippings.users import authenticate, session_token, user_for_session
+from clippings.users import ROLE_NAMES, authenticate, session_token, user_for_session
 from clippings.web.db import get_db
 from clippings.web.errors import error_page
 
@@ -31,8 +31,6 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
 LOGIN_FAILED = "Nama pengguna atau kata sandi salah."
-ROLE_NAMES = {"meja": "petugas meja kliping", "admin": "administrator",
-              "kepala-opd": "kepala OPD", "arsip": "petugas arsip"}
 
 
 class DeskUser(UserMixin):
