@@ -141,10 +141,13 @@ def check_tesseract(lang: str = LANG) -> None:
 
 
 def is_pdf(path: str | Path) -> bool:
-    """By content, not by name: phones and e-paper sites name files carelessly."""
+    """By content, not by name: phones and e-paper sites name files carelessly.
+
+    The header may follow up to 1024 bytes of other data (PDF 1.7, annex H.3 note 13).
+    """
     try:
         with open(path, "rb") as handle:
-            return handle.read(1024).lstrip().startswith(b"%PDF-")
+            return b"%PDF-" in handle.read(1024)
     except OSError:
         return False
 

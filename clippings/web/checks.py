@@ -16,15 +16,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from clippings.ocr import is_pdf
 from clippings.regions import RegionError, load_region
 from clippings.sheet import find_sheet_by_sha256, latest_signed_sheet
 from clippings.signing import DEMO_MARK, VerifyResult, verify_pdf
 
 logger = logging.getLogger(__name__)
-
-# The PDF header may follow up to 1024 bytes of junk (PDF 1.7, annex H.3 note 13).
-PDF_MAGIC = b"%PDF-"
-PDF_HEADER_WINDOW = 1024
 
 SAH = "sah"
 TIDAK_SAH = "tidak-sah"
@@ -165,11 +162,6 @@ def _archive_status(path: str, sha256: str, size: int, mtime_ns: int,
         problems.insert(0, "berkas arsip di server tidak sama dengan yang tercatat saat ditandatangani")
     return ArchiveStatus(present=True, same_hash=same, valid=result.valid and same,
                          demo=result.demo, problems=tuple(problems))
-
-
-def is_pdf(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return PDF_MAGIC in handle.read(PDF_HEADER_WINDOW)
 
 
 def check_upload(
