@@ -25,18 +25,9 @@ MIN_WORDS = 60
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def indonesian_share(text: str) -> float:
-    return judge(text)[0]
-
-
-def looks_indonesian(text: str) -> bool:
-    """True unless the text is long enough to judge and clearly not Indonesian."""
-    return judge(text)[1]
-
-
 def judge(text: str) -> tuple[float, bool]:
-    """The share of Indonesian function words and the verdict, from one pass over the words
-    (the extraction workers need both for every page)."""
+    """The share of Indonesian function words, and the verdict: Indonesian unless the
+    text is long enough to judge and clearly not Indonesian. One pass over the words."""
     words = _WORD.findall(text.casefold())
     share = sum(w in FUNCTION_WORDS for w in words) / len(words) if words else 0.0
     return share, len(words) < MIN_WORDS or share >= MIN_SHARE
