@@ -15,14 +15,16 @@ Two departures from a browser cache, both because a crawl runs on a schedule:
   heuristically for a tenth of its age) would otherwise hide the stories of the next
   hour from an hourly crawl. :class:`RevalidateMiddleware` sends ``Cache-Control:
   max-age=0`` with every cacheable request, as a browser's reload does;
-* a server error is reported, not papered over with the stored copy:
-  :class:`ListingCachePolicy` accepts only a 304 as "still valid". (A timeout or refused
-  connection still falls back to the stored copy, as Scrapy does; Scrapy counts it as
-  ``httpcache/errorrecovery`` in the crawl report's ``scrapy`` stats.)
+* a failure is reported, not papered over with the stored copy: :class:`ListingCachePolicy`
+  accepts only a 304 as "still valid" (not a 5xx), and :class:`ListingCacheMiddleware`
+  lets a timeout or refused connection fail the request (Scrapy's middleware would answer
+  it with the stored copy). The stored copy holds only stories already fetched; passing
+  it off as the feed would tell the desk "nothing new" about a source that was down.
 """
 
 from __future__ import annotations
 
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Request, Response
 
@@ -42,3 +44,13 @@ class ListingCachePolicy(RFC2616Policy):
         self, cachedresponse: Response, response: Response, request: Request
     ) -> bool:
         return response.status == 304
+
+
+class ListingCacheMiddleware(HttpCacheMiddleware):
+    """Scrapy's HTTP cache without its error recovery: an unreachable listing is an error."""
+
+    def process_exception(
+        self, request: Request, exception: Exception, spider: object = None
+    ) -> None:
+        request.meta.pop("cached_response", None)
+        return None

@@ -208,7 +208,7 @@ def _section(stats: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {
         "pages_fetched": int(stats.get(f"{prefix}pages/fetched", 0)),
         # Feeds, sitemaps and listing pages read from the HTTP cache: the server answered
-        # 304 Not Modified (or could not be reached: Scrapy's httpcache/errorrecovery).
+        # 304 Not Modified.
         "listings_not_modified": int(stats.get(f"{prefix}listing/not_modified", 0)),
         "articles": articles,
         "errors": group("error"),

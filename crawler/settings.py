@@ -44,8 +44,10 @@ HTTPCACHE_DIR = ""
 HTTPCACHE_GZIP = True
 HTTPCACHE_EXPIRATION_SECS = 0
 DOWNLOADER_MIDDLEWARES = {
-    # Before HttpCacheMiddleware (900): it must see the Cache-Control header.
+    # Before the cache (900): it must see the Cache-Control header.
     "crawler.cache.RevalidateMiddleware": 850,
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.cache.ListingCacheMiddleware": 900,
 }
 RETRY_ENABLED = True
 RETRY_TIMES = 2

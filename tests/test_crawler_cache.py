@@ -138,6 +138,9 @@ def crawls(tmp_path_factory):
         # 4: the sitemap's server fails: reported, not hidden behind the stored copy
         site.add("/sitemap.xml", Page(b"gangguan server", status=503, content_type="text/plain"))
         crawl()
+        # 5: the whole site is down: the stored feed and sitemap must not pass for "unchanged"
+        site.__exit__(None, None, None)
+        crawl()
         yield {"tmp": tmp, "reports": reports, "answers": answers, "kwargs": kwargs}
 
 
@@ -178,3 +181,11 @@ def test_server_error_is_reported_not_replaced_by_the_stored_listing(crawls):
     fourth = crawls["reports"][3]
     assert fourth["errors"] == {"http_503": 1}
     assert fourth["listings_not_modified"] == 1  # the feed
+
+
+def test_unreachable_site_is_reported_not_replaced_by_the_stored_listings(crawls):
+    fifth = crawls["reports"][4]
+    assert fifth["errors"] == {"connection_refused": 2}  # the feed and the sitemap
+    assert fifth["listings_not_modified"] == 0
+    assert fifth["scrapy"].get("httpcache/errorrecovery") is None
+    assert fifth["articles"]["new"] == 0

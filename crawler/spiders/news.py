@@ -210,8 +210,7 @@ class NewsSpider(scrapy.Spider):
 
     def _listing_fetched(self, response: Response, source: int | None) -> None:
         """Count a feed, sitemap, API or listing page. "cached": the HTTP cache
-        (:mod:`crawler.cache`) handed over its stored copy because the server answered
-        304 (or, as Scrapy's ``httpcache/errorrecovery`` counts, could not be reached)."""
+        (:mod:`crawler.cache`) handed over its stored copy because the server answered 304."""
         self.count("pages/fetched", source)
         if "cached" in response.flags:
             self.count("listing/not_modified", source)
