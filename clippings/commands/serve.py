@@ -1,4 +1,4 @@
-"""``kliping serve``: the web app (for now the public verification page) under waitress."""
+"""``kliping serve``: the web app (verification page, desk sign-in, print clips) under waitress."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ def serve(db_path: Path | None, host: str, port: int, trust_roots: tuple[Path, .
     (mis. https://kliping.pemalangkab.go.id); alamat itu harus sampai ke server ini,
     biasanya lewat reverse proxy dengan HTTPS. Kunci rahasia formulir dari
     $KLIPING_SECRET_KEY (bila kosong dibuat baru setiap kali server dijalankan);
-    batas unggah dari $KLIPING_MAX_UPLOAD_MB (bawaan 25).
+    batas unggah dari $KLIPING_MAX_UPLOAD_MB (bawaan 25). Di balik HTTPS: $KLIPING_HTTPS=1
+    (cookie hanya lewat HTTPS) dan $KLIPING_PROXY_COUNT=1 (alamat klien dari reverse proxy).
+    Batas percobaan per alamat: $KLIPING_LOGIN_LIMIT (bawaan "10 per minute" untuk masuk
+    yang gagal) dan $KLIPING_VERIFY_LIMIT (bawaan "20 per minute" untuk pemeriksaan PDF).
 
     Contoh: kliping serve --db var/demo/kliping.db --port 5000
     """
