@@ -34,6 +34,17 @@ class Signer(_Strict):
     nip: str = ""
     place: str = Field(min_length=1, description='place written before the date, e.g. "Yogyakarta"')
     office: str = ""
+    # RFC 3161 timestamp authority (e.g. the one issued with BSrE certificates): signatures
+    # then carry a trusted time (PAdES B-T). KLIPING_TSA_URL and --tsa take precedence.
+    tsa_url: str = ""
+
+    @field_validator("tsa_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and (not value.startswith(("http://", "https://")) or any(c.isspace() for c in value)):
+            raise ValueError(f"alamat server cap waktu harus diawali http:// atau https:// tanpa spasi: {value!r}")
+        return value
 
 
 class Office(_Strict):

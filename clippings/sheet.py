@@ -48,6 +48,7 @@ from clippings.signing import (
     sign_pdf,
     verify_pdf,
 )
+from clippings.tsa import Tsa, resolve_tsa
 
 logger = logging.getLogger(__name__)
 
@@ -668,12 +669,15 @@ def publish_sheet(
     base: str | None = None,
     draft: bool = False,
     actor: str | None = None,
+    tsa_url: str | None = None,
 ) -> dict[str, Any]:
     """Compose, render, (sign) and archive the day's sheet; return its ``sheets`` row.
 
     With ``draft=True`` the sheet is printed with a "DRAF" watermark and recorded as a
     draft for the head to check and sign later (:func:`sign_sheet`); no key is needed.
     Otherwise it is signed now: nothing is recorded unless the signature verifies.
+    ``tsa_url`` (else ``KLIPING_TSA_URL``, else the region's ``signer.tsa_url``) adds a
+    trusted timestamp; if the TSA fails, nothing is signed or recorded.
 
     A signed version is never replaced: new content makes version N+1 pointing at N;
     content identical to the latest signed version returns that version, and content
@@ -691,10 +695,12 @@ def publish_sheet(
     _check_signer_block(region)
     sheet = compose_sheet(db, region, day, window_days=window_days)
     roots: list = []
+    tsa = None
     if not draft:
         if p12_path is None or password is None:
             raise SheetError("lembar yang ditandatangani memerlukan berkas PKCS#12 dan kata sandinya")
         roots = _trust_roots(p12_path, password, trust_roots)
+        tsa = resolve_tsa(region.signer.tsa_url, explicit=tsa_url)
     digest = sheet.content_digest()
     day_dir = Path(out_dir).resolve() / region.id / day.isoformat()
     for _attempt in range(PUBLISH_ATTEMPTS):
@@ -708,7 +714,7 @@ def publish_sheet(
                 logger.info("draf lembar %s %s versi %s sudah ada", region.id, day, waiting["version"])
                 return waiting
             return sign_sheet(db, region, waiting["id"], p12_path=p12_path, password=password,
-                              trust_roots=trust_roots, base=base, actor=actor)
+                              trust_roots=trust_roots, base=base, actor=actor, tsa_url=tsa_url)
         slot = _next_slot(db, region.id, day)
         numbered = replace(sheet, sheet_id=slot[0], version=slot[1])
         day_dir.mkdir(parents=True, exist_ok=True)
@@ -719,7 +725,7 @@ def publish_sheet(
                 _produce_draft(numbered, staging, base=base)
             else:
                 signer = _produce(numbered, region, staging, p12_path=p12_path, password=password,
-                                  roots=roots, base=base)
+                                  roots=roots, base=base, tsa=tsa)
             row = _record(db, numbered, staging, day_dir, signer=signer, draft=draft, actor=actor,
                           previous_id=latest["id"] if latest else None, slot=slot)
         finally:
@@ -776,6 +782,7 @@ def sign_sheet(
     trust_roots: Sequence[str | Path] | None = None,
     base: str | None = None,
     actor: str | None = None,
+    tsa_url: str | None = None,
 ) -> dict[str, Any]:
     """Sign a draft: print it again without the watermark, sign, verify, then record.
 
@@ -794,6 +801,7 @@ def sign_sheet(
         raise SheetError(f"lembar no. {sheet_id} milik wilayah {row['region']}, bukan {region.id}")
     _check_signer_block(region)
     roots = _trust_roots(p12_path, password, trust_roots)
+    tsa = resolve_tsa(region.signer.tsa_url, explicit=tsa_url)
     day = date.fromisoformat(row["date"])
     sheet = compose_sheet(db, region, day, window_days=row["window_days"] if row["window_days"] is not None else 1)
     if sheet.content_digest() != row["content_digest"]:
@@ -808,7 +816,7 @@ def sign_sheet(
     staging = Path(tempfile.mkdtemp(prefix=".ttd-", dir=final_dir))
     try:
         signer = _produce(numbered, region, staging, p12_path=p12_path, password=password,
-                          roots=roots, base=base)
+                          roots=roots, base=base, tsa=tsa)
         stem = _file_stem(numbered)
         names = [f"{stem}.pdf", f"{stem}.html"]
         sha256 = file_sha256(staging / names[0])
@@ -873,7 +881,7 @@ def _produce_draft(sheet: SheetData, directory: Path, *, base: str | None) -> No
 
 
 def _produce(sheet: SheetData, region: Region, directory: Path, *, p12_path, password, roots,
-             base: str | None) -> str:
+             base: str | None, tsa: Tsa | None = None) -> str:
     """Write the HTML and the signed, verified PDF into ``directory``; return the signer.
 
     The PDF is printed in a child process while this one loads the signing code and
@@ -893,7 +901,7 @@ def _produce(sheet: SheetData, region: Region, directory: Path, *, p12_path, pas
         sign_pdf(
             rendered.path, pdf_path, p12_path=p12_path, password=password,
             signer_name=region.signer.name, reason=SIGN_REASON, location=region.signer.place,
-            visible_box=rendered.signature_box,
+            visible_box=rendered.signature_box, tsa=tsa,
         )
     finally:
         rendered.path.unlink(missing_ok=True)

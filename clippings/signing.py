@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,7 +27,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from clippings.files import atomic_path, write_atomic
-from clippings.formatting import tanggal
+from clippings.formatting import tanggal, waktu
+
+if TYPE_CHECKING:
+    from clippings.tsa import Tsa
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,28 @@ class DemoCerts:
     created: bool
 
 
+NO_TIMESTAMP = "tanpa cap waktu tepercaya (waktu dari komputer penandatangan)"
+
+
+@dataclass(frozen=True)
+class TrustedTime:
+    """The RFC 3161 timestamp on a signature: when, by whom, and whether it can be believed."""
+
+    at: datetime
+    tsa: str  # the name on the TSA's certificate
+    trusted: bool  # token intact, signed by a time-stamping certificate under a trust root
+
+
+def timestamp_text(timestamp: TrustedTime | None, timezone: str | None = None) -> str:
+    """The sentence a verifier reads about a signature's time source."""
+    if timestamp is None:
+        return f"Cap waktu: {NO_TIMESTAMP}"
+    when = waktu(timestamp.at, timezone)
+    if timestamp.trusted:
+        return f"Cap waktu tepercaya: {when} dari {timestamp.tsa}"
+    return f"Cap waktu: {when} dari {timestamp.tsa}, TIDAK dapat dipastikan (lihat masalah)"
+
+
 @dataclass
 class VerifyResult:
     """What a verifier needs to know about one signed PDF."""
@@ -83,6 +109,7 @@ class VerifyResult:
     reason: str | None = None
     location: str | None = None
     demo: bool = False
+    timestamp: TrustedTime | None = None  # absent: B-B, the time is the signer's own clock
     signature_count: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -318,8 +345,12 @@ def sign_pdf(
     location: str,
     visible_box: tuple[float, float, float, float] | None = None,
     page: int = -1,
+    tsa: Tsa | None = None,
 ) -> None:
-    """Sign ``pdf_in`` (PAdES B-B) into ``pdf_out``; on any failure ``pdf_out`` is untouched.
+    """Sign ``pdf_in`` into ``pdf_out``; on any failure ``pdf_out`` is untouched.
+
+    PAdES B-B, or B-T with ``tsa``: the timestamp authority then vouches for the time,
+    and if it cannot (unreachable, HTTP error, bad answer) nothing is signed.
 
     ``visible_box`` (x1, y1, x2, y2 in PDF points on ``page``, by default the last)
     adds a visible signature box with the signer's name and the signing time, where
@@ -345,16 +376,22 @@ def sign_pdf(
         reason=reason,
         location=location,
     )
+    stamper = None
+    if tsa is not None:
+        from clippings.tsa import timestamper
+
+        stamper = timestamper(tsa)
     pdf_in, pdf_out = Path(pdf_in), Path(pdf_out)
     try:
         with atomic_path(pdf_out) as tmp, open(pdf_in, "rb") as source, open(tmp, "wb") as target:
             try:
                 writer = IncrementalPdfFileWriter(source, strict=False)
                 if visible_box is None:
-                    signers.sign_pdf(writer, meta, signer=signer, output=target)
+                    signers.sign_pdf(writer, meta, signer=signer, timestamper=stamper,
+                                     output=target)
                 else:
                     pdf_signer = signers.PdfSigner(
-                        meta, signer, stamp_style=_stamp_style(),
+                        meta, signer, timestamper=stamper, stamp_style=_stamp_style(),
                         new_field_spec=fields.SigFieldSpec(
                             sig_field_name=SIGNATURE_FIELD, on_page=page,
                             box=tuple(round(v) for v in visible_box),
@@ -366,7 +403,8 @@ def sign_pdf(
                 raise SigningError(f"berkas PDF tidak dapat ditandatangani: {pdf_in} ({exc})") from None
     except FileNotFoundError:
         raise SigningError(f"berkas PDF tidak ditemukan: {pdf_in}") from None
-    logger.info("PDF ditandatangani: %s oleh %s", pdf_out, signer_name)
+    logger.info("PDF ditandatangani: %s oleh %s%s", pdf_out, signer_name,
+                f", cap waktu dari {tsa.url}" if tsa else "")
 
 
 SIGNATURE_STAMP_TEXT = "Ditandatangani secara elektronik oleh\n%(signer)s\n%(ts)s"
@@ -483,6 +521,7 @@ def _check_one(embedded, context, usage, result: VerifyResult, coverage_levels) 
     result.signer = names.get("common_name") or cert.subject.human_friendly
     result.demo = result.demo or DEMO_MARK in cert.subject.human_friendly
     result.signed_at = status.signer_reported_dt
+    result.timestamp = _trusted_time(status.timestamp_validity, result)
     whole_file = status.coverage == coverage_levels.ENTIRE_FILE
     clean_padding = _padding_is_clean(sig)
     intact = bool(status.intact and whole_file and clean_padding)
@@ -508,6 +547,30 @@ def _check_one(embedded, context, usage, result: VerifyResult, coverage_levels) 
         result.problems.append("perubahan setelah tanda tangan melanggar izin dokumen")
     valid = bool(intact and status.bottom_line)
     return intact, bool(status.trusted), valid
+
+
+def _trusted_time(ts_status, result: VerifyResult) -> TrustedTime | None:
+    """The signature's timestamp token, with a problem noted when it cannot be relied on.
+
+    The TSA's chain is checked against the same trust roots as the signer's, so the
+    TSA's root must be among them; pyHanko then also requires the time-stamping usage.
+    """
+    if ts_status is None:
+        return None
+    cert = ts_status.signing_cert
+    tsa = cert.subject.native.get("common_name") or cert.subject.human_friendly
+    trusted = bool(ts_status.intact and ts_status.valid and ts_status.trusted)
+    if not (ts_status.intact and ts_status.valid):
+        result.problems.append(f"token cap waktu dari {tsa} rusak atau tidak cocok dengan tanda tangan")
+    elif not ts_status.trusted:
+        indication = ts_status.trust_problem_indic
+        why = f" ({indication.name})" if indication is not None else ""
+        result.problems.append(
+            f"cap waktu dari {tsa} tidak dapat dipastikan{why}: sertifikat server cap waktu tidak "
+            "berasal dari sertifikat akar terpercaya, atau tidak untuk cap waktu (tambahkan akar "
+            "CA server cap waktu ke sertifikat akar terpercaya)"
+        )
+    return TrustedTime(at=ts_status.timestamp, tsa=tsa, trusted=trusted)
 
 
 def _padding_is_clean(sig_object) -> bool:

@@ -31,11 +31,25 @@ from clippings.sheet import (
     publish_sheet,
     sign_sheet,
 )
-from clippings.signing import DEMO_CA_FILE, DEMO_MARK, SigningError, make_demo_certs, verify_pdf
+from clippings.signing import (
+    DEMO_CA_FILE,
+    DEMO_MARK,
+    SigningError,
+    make_demo_certs,
+    timestamp_text,
+    verify_pdf,
+)
+from clippings.tsa import TSA_TIMEOUT_SETTING, TSA_URL_SETTING
 
 PASSWORD_ENV = "KLIPING_P12_PASSWORD"
 DEFAULT_CERTS_DIR = DEFAULT_HOME / "certs"
 DEFAULT_SHEETS_DIR = DEFAULT_HOME / "sheets"
+
+tsa_option = click.option(
+    "--tsa", "tsa_url", default=None, metavar="URL",
+    help=f"Server cap waktu RFC 3161 (TSA) yang menjamin waktu tanda tangan (PAdES B-T); bawaan: "
+         f"${TSA_URL_SETTING}, lalu signer.tsa_url di berkas wilayah; tanpa keduanya tanpa cap "
+         f"waktu. Batas tunggu ${TSA_TIMEOUT_SETTING} detik (bawaan 15).")
 
 
 def _yes(flag: bool) -> str:
@@ -61,14 +75,16 @@ def sheet() -> None:
                    f"Tanpa opsi ini dipakai sertifikat demo di {DEFAULT_CERTS_DIR}.")
 @click.option("--trust-root", "trust_roots", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan; bawaan: CA di dalam PKCS#12.")
+              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
+                   "bawaan: CA di dalam PKCS#12.")
 @click.option("--draft", is_flag=True,
               help="Buat draf tanpa tanda tangan (bertanda air DRAF) untuk diperiksa; "
                    "tandatangani kemudian dengan: kliping sheet sign NOMOR.")
 @click.option("--by", "actor", default=None, help="Nama petugas yang menerbitkan (dicatat di log audit).")
+@tsa_option
 def publish(db_path: Path | None, region: Region, day, window_days: int, out_dir: Path,
             p12_path: Path | None, trust_roots: tuple[Path, ...], draft: bool,
-            actor: str | None) -> None:
+            actor: str | None, tsa_url: str | None) -> None:
     """Susun, cetak (HTML + PDF), tandatangani, dan arsipkan lembar kliping harian.
 
     Bila meja sudah memilih kliping hari itu (kliping review pick), lembar memuat pilihan
@@ -88,7 +104,7 @@ def publish(db_path: Path | None, region: Region, day, window_days: int, out_dir
         row = publish_sheet(
             db, region, the_day, out_dir=out_dir, p12_path=p12_path, password=password,
             window_days=window_days, trust_roots=list(trust_roots) or None, draft=draft,
-            actor=actor,
+            actor=actor, tsa_url=tsa_url,
         )
     except (SigningError, SheetError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -126,20 +142,25 @@ def _signing_key(region: Region, p12_path: Path | None, trust_roots: tuple[Path,
                    f"Tanpa opsi ini dipakai sertifikat demo di {DEFAULT_CERTS_DIR}.")
 @click.option("--trust-root", "trust_roots", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan; bawaan: CA di dalam PKCS#12.")
+              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
+                   "bawaan: CA di dalam PKCS#12.")
 @click.option("--by", "actor", default=None, help="Nama yang dicatat di log audit (bawaan: penandatangan).")
+@tsa_option
 def sign(sheet_id: int, db_path: Path | None, region: Region, p12_path: Path | None,
-         trust_roots: tuple[Path, ...], actor: str | None) -> None:
+         trust_roots: tuple[Path, ...], actor: str | None, tsa_url: str | None) -> None:
     """Tandatangani draf lembar NOMOR: dicetak ulang tanpa tanda air, ditandatangani,
     diperiksa, baru kemudian dicatat sebagai sah.
 
     Contoh: KLIPING_P12_PASSWORD=... kliping sheet sign 12 --region kota-yogyakarta --p12 kepala.p12
+
+    Dengan cap waktu tepercaya: tambahkan --tsa https://alamat-tsa/ dan --trust-root untuk
+    akar CA penandatangan maupun akar CA server cap waktu.
     """
     p12_path, password, trust_roots = _signing_key(region, p12_path, trust_roots)
     db = open_db(db_path)
     try:
         row = sign_sheet(db, region, sheet_id, p12_path=p12_path, password=password,
-                         trust_roots=list(trust_roots) or None, actor=actor)
+                         trust_roots=list(trust_roots) or None, actor=actor, tsa_url=tsa_url)
     except (SigningError, SheetError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Lembar no. {row['id']} versi {row['version']} ditandatangani {row['signer']} "
@@ -152,7 +173,8 @@ def sign(sheet_id: int, db_path: Path | None, region: Region, p12_path: Path | N
 @db_option
 @click.option("--trust-root", "trust_roots", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help=f"Sertifikat akar (PEM/DER) terpercaya; bawaan: {DEFAULT_CERTS_DIR / DEMO_CA_FILE} bila ada.")
+              help=f"Sertifikat akar (PEM/DER) terpercaya, termasuk akar CA server cap waktu; "
+                   f"bawaan: {DEFAULT_CERTS_DIR / DEMO_CA_FILE} bila ada.")
 def verify(pdf: Path, db_path: Path | None, trust_roots: tuple[Path, ...]) -> None:
     """Periksa tanda tangan sebuah lembar PDF dan cocokkan dengan arsip.
 
@@ -174,7 +196,9 @@ def verify(pdf: Path, db_path: Path | None, trust_roots: tuple[Path, ...]) -> No
     click.echo(f"Penandatangan: {result.signer or '-'}{' (' + DEMO_MARK + ')' if result.demo else ''}")
     db_file = db_path or default_db_path()
     archived = find_sheet_by_sha256(open_db(db_file), result.sha256) if db_file.exists() else None
-    click.echo(f"Waktu tanda tangan: {waktu(result.signed_at, _timezone(archived)) or '-'}")
+    zone = _timezone(archived)
+    click.echo(f"Waktu tanda tangan: {waktu(result.signed_at, zone) or '-'}")
+    click.echo(timestamp_text(result.timestamp, zone))
     if result.reason or result.location:
         click.echo(f"Alasan/lokasi: {result.reason or '-'} / {result.location or '-'}")
     click.echo(f"SHA-256: {result.sha256}")

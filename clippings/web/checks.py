@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from clippings.ocr import is_pdf
 from clippings.regions import RegionError, load_region
 from clippings.sheet import find_sheet_by_sha256, latest_signed_sheet
-from clippings.signing import DEMO_MARK, VerifyResult, verify_pdf
+from clippings.signing import DEMO_MARK, TrustedTime, VerifyResult, timestamp_text, verify_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,11 @@ class ArchiveStatus:
     same_hash: bool = False  # the file's SHA-256 is the one recorded at signing
     valid: bool = False
     demo: bool = False
+    timestamp: TrustedTime | None = None
     problems: tuple[str, ...] = ()
+
+    def timestamp_text(self, timezone: str | None) -> str:
+        return timestamp_text(self.timestamp, timezone)
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,15 @@ class UploadCheck:
     demo: bool = False
     same_as_archive: bool = False
     other_sheet: dict[str, Any] | None = None  # the archived sheet this file is, if not ours
+    timestamp: TrustedTime | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
     def headline(self) -> str:
         return HEADLINES[self.verdict]
+
+    def timestamp_text(self, timezone: str | None) -> str:
+        return timestamp_text(self.timestamp, timezone)
 
 
 def region_facts(region_id: str, regions_dir: Path) -> tuple[str, str | None]:
@@ -161,7 +169,7 @@ def _archive_status(path: str, sha256: str, size: int, mtime_ns: int,
                      path, result.sha256, sha256)
         problems.insert(0, "berkas arsip di server tidak sama dengan yang tercatat saat ditandatangani")
     return ArchiveStatus(present=True, same_hash=same, valid=result.valid and same,
-                         demo=result.demo, problems=tuple(problems))
+                         demo=result.demo, timestamp=result.timestamp, problems=tuple(problems))
 
 
 def check_upload(
@@ -181,7 +189,7 @@ def check_upload(
     check = UploadCheck(
         verdict=TIDAK_SAH, sha256=result.sha256, signer=result.signer,
         signed_at=result.signed_at, demo=result.demo, same_as_archive=same,
-        other_sheet=other, problems=list(result.problems),
+        other_sheet=other, timestamp=result.timestamp, problems=list(result.problems),
     )
     if result.valid:
         check.verdict = SAH if same else BERBEDA
