@@ -82,6 +82,8 @@ def run_daily(
     p12_path: Path,
     p12_password: str,
     crawl_settings: dict | None = None,
+    trust_roots: list[Path] | None = None,
+    tsa_url: str | None = None,
 ) -> DailyReport:
     crawl = run_crawl(
         sources,
@@ -94,7 +96,8 @@ def run_daily(
     db = open_db(paths.db)
     label_articles(db, region, load_classifier())
     sheet = publish_sheet(
-        db, region, day, out_dir=paths.sheets, p12_path=p12_path, password=p12_password
+        db, region, day, out_dir=paths.sheets, p12_path=p12_path, password=p12_password,
+        trust_roots=trust_roots, tsa_url=tsa_url,
     )
     nilai = _relevant_by_nilai(db, region)
     return DailyReport(

@@ -400,3 +400,24 @@ def words(response) -> str:
     for style in doc.xpath("//style"):
         style.drop_tree()
     return " ".join(" ".join(doc.itertext()).split())
+
+
+def test_morning_run_signs_with_the_tsa_and_trusts_its_root(certs, tsa, tsa_root, tmp_path,
+                                                            monkeypatch):
+    """`kliping run` (the unattended morning job) takes --tsa and the TSA's --trust-root."""
+    monkeypatch.delenv("KLIPING_TSA_URL", raising=False)
+    monkeypatch.setenv("KLIPING_P12_PASSWORD", certs.password)
+    home = tmp_path / "pagi"
+    args = ["run", "--region", str(REGION_FILE), "--home", str(home), "--date", "2024-10-04",
+            "--p12", str(certs.p12), "--trust-root", str(certs.ca_cert)]
+    refused = CliRunner().invoke(cli, [*args, "--trust-root", str(tsa_root[2]),
+                                       "--tsa", closed_port_url()])
+    assert refused.exit_code != 0
+    assert "tidak dapat dihubungi" in refused.output and "lembar tidak ditandatangani" in refused.output
+    assert not list((home / "sheets").rglob("*.pdf"))
+
+    signed = CliRunner().invoke(cli, [*args, "--trust-root", str(tsa_root[2]), "--tsa", tsa.url])
+    assert signed.exit_code == 0, signed.output
+    (pdf,) = (home / "sheets").rglob("*.pdf")
+    stamp = verify_pdf(pdf, trust_roots=[certs.ca_cert, tsa_root[2]]).timestamp
+    assert stamp is not None and stamp.trusted and stamp.tsa == TSA_NAME

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import click
 
-from clippings.commands.options import region_option
+from clippings.commands.options import region_option, tsa_option
 from clippings.db import open_db
 from clippings.demo import serve_site, source_for
 from clippings.pipeline import Paths, run_daily
 from clippings.regions import Region, load_region
-from clippings.sheet import verification_url
-from clippings.signing import DEMO_MARK, make_demo_certs
+from clippings.sheet import SheetError, verification_url
+from clippings.signing import DEMO_MARK, SigningError, make_demo_certs
 from clippings.sources import list_sources, sync_region_sources
+from crawler.run import CrawlError
 
 DEMO_REGION = "kabupaten-pemalang"
 # A fixed port keeps the example site's URLs, and so its source row, the same on every run.
@@ -91,7 +92,13 @@ def demo(home: Path, day, port: int) -> None:
               help="Tanggal lembar, YYYY-MM-DD (bawaan: hari ini).")
 @click.option("--p12", "p12_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="Berkas PKCS#12 penandatangan; kata sandi dari $KLIPING_P12_PASSWORD.")
-def run(region: Region, home: Path, day, p12_path: Path) -> None:
+@click.option("--trust-root", "trust_roots", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
+                   "bawaan: CA di dalam PKCS#12.")
+@tsa_option
+def run(region: Region, home: Path, day, p12_path: Path, trust_roots: tuple[Path, ...],
+        tsa_url: str | None) -> None:
     """Tugas pagi: rayapi sumber wilayah, klasifikasi, terbitkan lembar bertanda tangan.
 
     Contoh: KLIPING_P12_PASSWORD=... kliping run --region kota-yogyakarta --p12 kepala.p12
@@ -104,14 +111,27 @@ def run(region: Region, home: Path, day, p12_path: Path) -> None:
     sync_region_sources(db, region)
     sources = [s.crawl_entry() for s in list_sources(db, region.id)]
     db.close()
-    report = run_daily(
-        region,
-        sources=sources,
-        paths=paths,
-        day=day.date() if day else date.today(),
-        p12_path=p12_path,
-        p12_password=password,
-    )
+    day = day.date() if day else date.today()
+    try:
+        report = run_daily(
+            region,
+            sources=sources,
+            paths=paths,
+            day=day,
+            p12_path=p12_path,
+            p12_password=password,
+            trust_roots=list(trust_roots) or None,
+            tsa_url=tsa_url,
+        )
+    except CrawlError as exc:
+        raise click.ClickException(f"perayapan gagal: {exc}") from None
+    except (SigningError, SheetError) as exc:
+        # The crawl and the labels are stored; only the sheet is missing.
+        raise click.ClickException(
+            f"{exc}\nBerita sudah diambil dan dilabeli. Terbitkan lembar setelah masalahnya "
+            f"diatasi: kliping sheet publish --db {paths.db} --region {region.id} "
+            f"--date {day.isoformat()} --out {paths.sheets} --p12 {p12_path}"
+        ) from None
     _echo_report(report, paths)
 
 

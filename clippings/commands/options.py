@@ -40,3 +40,15 @@ def region_option(required: bool = True):
         )(func)
 
     return decorator
+
+
+def tsa_option(func):
+    """``--tsa URL``: the timestamp authority that makes a signature PAdES B-T."""
+    from clippings.tsa import TSA_TIMEOUT_SETTING, TSA_URL_SETTING
+
+    return click.option(
+        "--tsa", "tsa_url", default=None, metavar="URL",
+        help=f"Server cap waktu RFC 3161 (TSA) yang menjamin waktu tanda tangan (PAdES B-T); bawaan: "
+             f"${TSA_URL_SETTING}, lalu signer.tsa_url di berkas wilayah; tanpa keduanya tanpa cap "
+             f"waktu. Batas tunggu ${TSA_TIMEOUT_SETTING} detik (bawaan 15).",
+    )(func)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
-from clippings.commands.options import db_option, region_option
+from clippings.commands.options import db_option, region_option, tsa_option
 from clippings.db import DEFAULT_HOME, default_db_path, open_db
 from clippings.formatting import hari_tanggal, waktu
 from clippings.regions import Region, RegionError, load_region
@@ -39,18 +39,10 @@ from clippings.signing import (
     timestamp_text,
     verify_pdf,
 )
-from clippings.tsa import TSA_TIMEOUT_SETTING, TSA_URL_SETTING
 
 PASSWORD_ENV = "KLIPING_P12_PASSWORD"
 DEFAULT_CERTS_DIR = DEFAULT_HOME / "certs"
 DEFAULT_SHEETS_DIR = DEFAULT_HOME / "sheets"
-
-tsa_option = click.option(
-    "--tsa", "tsa_url", default=None, metavar="URL",
-    help=f"Server cap waktu RFC 3161 (TSA) yang menjamin waktu tanda tangan (PAdES B-T); bawaan: "
-         f"${TSA_URL_SETTING}, lalu signer.tsa_url di berkas wilayah; tanpa keduanya tanpa cap "
-         f"waktu. Batas tunggu ${TSA_TIMEOUT_SETTING} detik (bawaan 15).")
-
 
 def _yes(flag: bool) -> str:
     return "ya" if flag else "tidak"
