@@ -23,6 +23,8 @@ from clippings.signing import SigningError
 TSA_URL_SETTING = "KLIPING_TSA_URL"
 TSA_TIMEOUT_SETTING = "KLIPING_TSA_TIMEOUT"
 DEFAULT_TSA_TIMEOUT = 15.0
+# ``--tsa none``: no timestamp this time, whatever is configured.
+NO_TSA = "none"
 
 
 class TsaError(SigningError):
@@ -41,7 +43,11 @@ def resolve_tsa(configured: str | None = None, *, explicit: str | None = None) -
     """The TSA to use: ``explicit`` (``--tsa``), else ``KLIPING_TSA_URL``, else the region's.
 
     ``None`` means sign without a trusted timestamp (PAdES B-B), as before TSAs existed here.
+    ``explicit="none"`` asks for that although a TSA is configured: while the TSA is down,
+    the head can still sign the day's sheet on time, knowingly without its timestamp.
     """
+    if (explicit or "").strip().lower() == NO_TSA:
+        return None
     url = (explicit or os.environ.get(TSA_URL_SETTING) or configured or "").strip()
     if not url:
         return None

@@ -260,6 +260,8 @@ def test_tsa_comes_from_option_then_env_then_region(monkeypatch, tmp_path):
     monkeypatch.setenv("KLIPING_TSA_TIMEOUT", "4")
     assert resolve_tsa("https://tsa.wilayah.test") == Tsa("https://tsa.env.test", 4.0)
     assert resolve_tsa("https://tsa.wilayah.test", explicit="http://tsa.opsi.test").url == "http://tsa.opsi.test"
+    # While the TSA is down the head can still sign, knowingly without a timestamp.
+    assert resolve_tsa("https://tsa.wilayah.test", explicit="none") is None
     monkeypatch.setenv("KLIPING_TSA_TIMEOUT", "lama")
     with pytest.raises(SigningError, match="KLIPING_TSA_TIMEOUT harus berupa jumlah detik"):
         resolve_tsa(None)

@@ -50,5 +50,6 @@ def tsa_option(func):
         "--tsa", "tsa_url", default=None, metavar="URL",
         help=f"Server cap waktu RFC 3161 (TSA) yang menjamin waktu tanda tangan (PAdES B-T); bawaan: "
              f"${TSA_URL_SETTING}, lalu signer.tsa_url di berkas wilayah; tanpa keduanya tanpa cap "
-             f"waktu. Batas tunggu ${TSA_TIMEOUT_SETTING} detik (bawaan 15).",
+             f"waktu. Batas tunggu ${TSA_TIMEOUT_SETTING} detik (bawaan 15). '--tsa none': tanda "
+             f"tangan tanpa cap waktu walau TSA disetel (mis. saat server TSA mati).",
     )(func)
