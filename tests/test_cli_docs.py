@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -33,6 +34,8 @@ def test_command_has_help(path, command):
     assert command.help and command.help.strip(), f"kliping {' '.join(path)} has no help text"
     if not isinstance(command, click.Group):
         assert "Contoh" in command.help, f"kliping {' '.join(path)} help has no example (Contoh:)"
+        # Several examples stay one per line (click rewraps a paragraph unless it follows a \b line).
+        assert not re.search(r"\S   kliping ", result.output), result.output
 
 
 TOP_LEVEL = cli.list_commands(click.Context(cli))

@@ -94,6 +94,7 @@ def train(
     pada data dev (rata-rata lima angka) daripada model yang sekarang; kedua hasil dicetak.
     Dengan --region, koreksi desk wilayah itu (dari basis data) ikut menjadi data latih.
 
+    \b
     Contoh:
       kliping train --data ../shared/data/gov-news-id --out models/
       kliping train --region kota-yogyakarta --db var/kliping.db
@@ -183,6 +184,7 @@ def classify(
     terpisah dari keputusan desk). Dengan --jsonl: melabeli berkas JSONL tanpa basis data;
     tanpa --region, "relevan" berarti menyangkut pemerintah daerah mana pun.
 
+    \b
     Contoh:
       kliping classify --region kabupaten-pemalang
       kliping classify --jsonl artikel.jsonl --out hasil.jsonl
@@ -251,6 +253,7 @@ def evaluate(
 
     Dengan --region, model juga diukur pada koreksi desk terbaru wilayah itu.
 
+    \b
     Contoh:
       kliping evaluate --data artikel-berlabel.jsonl --json
       kliping evaluate --region kota-yogyakarta --db var/kliping.db
