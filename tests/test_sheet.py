@@ -25,7 +25,7 @@ from clippings.sheet import (
     render_pdf,
     template_environment,
 )
-from clippings.signing import SigningError, make_demo_certs, verify_pdf
+from clippings.signing import SigningError, verify_pdf
 
 HERE = Path(__file__).resolve().parent
 REGION_FILE = HERE / "regions" / "kota-contoh.yaml"
@@ -160,11 +160,6 @@ def db(db_path):
     ids = {key: add_article(database, key, fields, label) for key, fields, label in ARTICLES}
     database.ids = ids  # type: ignore[attr-defined]
     return database
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory):
-    return make_demo_certs(tmp_path_factory.mktemp("certs"), signer_name="Dra. Sri Wahyuningsih, M.Si.")
 
 
 def pdftotext(path: Path) -> str:

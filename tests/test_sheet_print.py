@@ -32,7 +32,6 @@ from clippings.signing import (
     SIGNATURE_FIELD,
     SigningError,
     issue_demo_signer,
-    make_demo_certs,
     new_demo_ca,
     verify_pdf,
 )
@@ -59,11 +58,6 @@ def db(db_path):
     database = open_db(db_path)
     database.ids = {key: add_article(database, key, f, label) for key, f, label in ARTICLES}  # type: ignore[attr-defined]
     return database
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory):
-    return make_demo_certs(tmp_path_factory.mktemp("certs"), signer_name="Dra. Sri Wahyuningsih, M.Si.")
 
 
 def add_many(db, count: int) -> None:

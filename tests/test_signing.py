@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-from weasyprint import HTML
 
 from clippings.signing import (
     DEMO_MARK,
@@ -21,18 +20,6 @@ from clippings.signing import (
 )
 
 SIGNER = "Drs. Agus Prasetyo, M.M."
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory):
-    return make_demo_certs(tmp_path_factory.mktemp("certs"), signer_name=SIGNER)
-
-
-@pytest.fixture(scope="module")
-def plain_pdf(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pdf") / "lembar.pdf"
-    HTML(string="<h1>Kliping Berita Harian</h1><p>Isi lembar uji yang akan ditandatangani.</p>").write_pdf(path)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from lxml import html as lxml_html
 from pyhanko.sign.timestamps import DummyTimeStamper
-from weasyprint import HTML
 
 from clippings.cli import cli
 from clippings.db import open_db
@@ -34,7 +33,6 @@ from clippings.regions import RegionError, load_region_file
 from clippings.signing import (
     NO_TIMESTAMP,
     SigningError,
-    make_demo_certs,
     new_demo_ca,
     sign_pdf,
     verify_pdf,
@@ -155,18 +153,6 @@ def tsa(tsa_server):
     tsa_server.mode = "ok"
     yield tsa_server
     tsa_server.mode = "ok"
-
-
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory):
-    return make_demo_certs(tmp_path_factory.mktemp("certs"), signer_name=SIGNER)
-
-
-@pytest.fixture(scope="module")
-def plain_pdf(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("pdf") / "lembar.pdf"
-    HTML(string="<h1>Kliping Berita Harian</h1><p>Lembar uji untuk cap waktu tepercaya.</p>").write_pdf(path)
-    return path
 
 
 def closed_port_url() -> str:
