@@ -1,14 +1,16 @@
 """Benchmark: publish (render + sign + verify + archive) a 50-clipping daily sheet.
 
-Run with ``make bench`` or ``.venv/bin/python benchmarks/sheets.py [--clippings N]``.
+Run with ``make bench`` or ``.venv/bin/python benchmarks/sheets.py [--clippings N]``. After the
+figure it prints the bound two cores cannot beat (``--skip-floor`` to leave it out).
 The target is 3 s on the project's reference machine (2 cores); the script prints the
-time of each phase and the ratio to the target. It builds its own temporary database
+time and the ratio to the target. It builds its own temporary database
 with generated Indonesian text, so it needs no crawl and no network.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -85,6 +87,8 @@ def main() -> int:
     parser.add_argument("--region", default="kota-yogyakarta")
     parser.add_argument("--workers", type=int, default=None,
                         help="print processes (sets KLIPING_SHEET_WORKERS; default: one per core)")
+    parser.add_argument("--skip-floor", action="store_true",
+                        help="do not measure the parts the time cannot go below")
     args = parser.parse_args()
     if args.workers:
         os.environ["KLIPING_SHEET_WORKERS"] = str(args.workers)
@@ -102,6 +106,7 @@ def main() -> int:
         cpu = _cpu_seconds() - cpu_before
         pdf = Path(row["pdf_path"])
         pages = _page_count(pdf)
+        floor = None if args.skip_floor else _floor(db, region, tmp_path)
     print(f"sheet publish ({args.clippings} clippings, {pages} pages, signed and verified, "
           f"{os.environ.get('KLIPING_SHEET_WORKERS') or os.cpu_count()} print workers): "
           f"{elapsed:.2f} s; target {TARGET_SECONDS:.1f} s; ratio {elapsed / TARGET_SECONDS:.2f}")
@@ -109,7 +114,38 @@ def main() -> int:
     # waiting for cores that other processes hold; load average says how busy they were.
     print(f"cpu {cpu:.2f} s on {os.cpu_count()} cores; load average before the run {load[0]:.2f}, "
           f"after {os.getloadavg()[0]:.2f}")
+    if floor:
+        start, signing_load, printing = floor
+        print(f"parts it cannot go below: loading WeasyPrint and fonts {start:.2f} s before printing can "
+              f"start, loading pyHanko {signing_load:.2f} s (alongside), printing the {pages} pages "
+              f"{printing:.2f} s CPU in one process; two cores need at least "
+              f"{start + printing / 2:.2f} s plus signing")
     return 0
+
+
+def _floor(db, region, tmp_path: Path) -> tuple[float, float, float]:
+    """CPU seconds of WeasyPrint's start, pyHanko's import and printing the sheet in one
+    process: what two cores cannot share out, and what they can at best halve."""
+    import subprocess
+
+    from clippings.sheet import compose_sheet, render_sheet_pdf
+    from clippings.sheet_render import warm_up
+
+    cpu = time.process_time()
+    warm_up()  # this process has not loaded WeasyPrint: publishing printed in a child
+    start = time.process_time() - cpu
+    signing_load = float(subprocess.run(
+        [sys.executable, "-c", "import time; from clippings.signing import preload_signing; "
+         "t = time.process_time(); preload_signing(); print(time.process_time() - t)"],
+        capture_output=True, text=True, check=True, cwd=REPO).stdout)
+    sheet = compose_sheet(db, region, DAY)
+    gc.disable()  # as in the print workers
+    try:
+        cpu = time.process_time()
+        render_sheet_pdf(sheet, tmp_path / "one-process.pdf", workers=1)
+        return start, signing_load, time.process_time() - cpu
+    finally:
+        gc.enable()
 
 
 def _cpu_seconds() -> float:
