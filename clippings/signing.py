@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -37,6 +38,22 @@ logger = logging.getLogger(__name__)
 DEMO_MARK = "DEMO — bukan sertifikat resmi"
 DEMO_PASSWORD = "kliping-demo"
 DEMO_CA_FILE = "demo-ca.pem"
+# Trusted root certificates (PEM/DER paths separated by os.pathsep) for every verifier.
+TRUST_ROOTS_SETTING = "KLIPING_TRUST_ROOTS"
+
+
+def default_trust_roots(db_path: Path) -> list[Path]:
+    """``KLIPING_TRUST_ROOTS``, else the demo CA beside the database (``<home>/certs``,
+    where ``kliping demo`` and ``kliping certs demo`` put it).
+
+    A real deployment names the signer's (and its TSA's) CA; the demo CA only makes the
+    demo's sheets checkable, and every signature it vouches for is shown as a demo one.
+    """
+    configured = os.environ.get(TRUST_ROOTS_SETTING)
+    if configured:
+        return [Path(p) for p in configured.split(os.pathsep) if p]
+    candidate = Path(db_path).parent / "certs" / DEMO_CA_FILE
+    return [candidate] if candidate.exists() else []
 DEMO_P12_FILE = "demo-penandatangan.p12"
 SIGNATURE_FIELD = "TandaTanganKliping"
 

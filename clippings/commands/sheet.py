@@ -32,9 +32,9 @@ from clippings.sheet import (
     sign_sheet,
 )
 from clippings.signing import (
-    DEMO_CA_FILE,
     DEMO_MARK,
     SigningError,
+    default_trust_roots,
     make_demo_certs,
     timestamp_text,
     verify_pdf,
@@ -165,8 +165,8 @@ def sign(sheet_id: int, db_path: Path | None, region: Region, p12_path: Path | N
 @db_option
 @click.option("--trust-root", "trust_roots", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help=f"Sertifikat akar (PEM/DER) terpercaya, termasuk akar CA server cap waktu; "
-                   f"bawaan: {DEFAULT_CERTS_DIR / DEMO_CA_FILE} bila ada.")
+              help="Sertifikat akar (PEM/DER) terpercaya, termasuk akar CA server cap waktu; "
+                   "bawaan: $KLIPING_TRUST_ROOTS, atau CA demo di folder certs/ di samping basis data.")
 def verify(pdf: Path, db_path: Path | None, trust_roots: tuple[Path, ...]) -> None:
     """Periksa tanda tangan sebuah lembar PDF dan cocokkan dengan arsip.
 
@@ -176,8 +176,8 @@ def verify(pdf: Path, db_path: Path | None, trust_roots: tuple[Path, ...]) -> No
         # pyHanko logs each failed check with a traceback; the summary below says it better.
         logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
         logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-    if not trust_roots and (DEFAULT_CERTS_DIR / DEMO_CA_FILE).exists():
-        trust_roots = (DEFAULT_CERTS_DIR / DEMO_CA_FILE,)
+    db_file = db_path or default_db_path()
+    trust_roots = trust_roots or default_trust_roots(db_file)
     try:
         result = verify_pdf(pdf, trust_roots=trust_roots)
     except SigningError as exc:
@@ -186,7 +186,6 @@ def verify(pdf: Path, db_path: Path | None, trust_roots: tuple[Path, ...]) -> No
     click.echo(f"Tanda tangan sah: {_yes(result.valid)}")
     click.echo(f"Dokumen utuh (tidak diubah): {_yes(result.intact)}")
     click.echo(f"Penandatangan: {result.signer or '-'}{' (' + DEMO_MARK + ')' if result.demo else ''}")
-    db_file = db_path or default_db_path()
     archived = find_sheet_by_sha256(open_db(db_file), result.sha256) if db_file.exists() else None
     zone = _timezone(archived)
     click.echo(f"Waktu tanda tangan: {waktu(result.signed_at, zone) or '-'}")

@@ -24,7 +24,7 @@ from limits import parse_many
 from clippings.db import default_db_path, open_db
 from clippings.formatting import register_filters
 from clippings.regions import REGIONS_DIR
-from clippings.signing import DEMO_CA_FILE
+from clippings.signing import default_trust_roots
 from clippings.web import db as web_db
 from clippings.web import errors, security
 
@@ -33,7 +33,6 @@ logger = logging.getLogger(__name__)
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent.parent / "templates"
 
 SECRET_KEY_SETTING = "KLIPING_SECRET_KEY"
-TRUST_ROOTS_SETTING = "KLIPING_TRUST_ROOTS"  # paths separated by os.pathsep
 MAX_UPLOAD_SETTING = "KLIPING_MAX_UPLOAD_MB"
 # The demo's signed 4-clipping sheet is 73 KB; scanned print clips make sheets far larger.
 DEFAULT_MAX_UPLOAD_MB = 25
@@ -52,23 +51,10 @@ class WebConfigError(Exception):
     """The app cannot start with this configuration; the message says why, in Indonesian."""
 
 
-def default_trust_roots(db_path: Path) -> list[Path]:
-    """The demo CA beside the database (``<home>/certs``), where ``kliping demo`` puts it.
-
-    A real deployment names the signer's CA with ``KLIPING_TRUST_ROOTS`` or
-    ``--trust-root``; the demo CA only makes the demo's sheets checkable, and every
-    signature it vouches for is shown as a demo signature.
-    """
-    candidate = db_path.parent / "certs" / DEMO_CA_FILE
-    return [candidate] if candidate.exists() else []
-
-
 def _settings_from_env() -> dict[str, Any]:
     settings: dict[str, Any] = {}
     if os.environ.get(SECRET_KEY_SETTING):
         settings["SECRET_KEY"] = os.environ[SECRET_KEY_SETTING]
-    if os.environ.get(TRUST_ROOTS_SETTING):
-        settings["TRUST_ROOTS"] = [p for p in os.environ[TRUST_ROOTS_SETTING].split(os.pathsep) if p]
     if os.environ.get(MAX_UPLOAD_SETTING):
         try:
             megabytes = float(os.environ[MAX_UPLOAD_SETTING])
