@@ -52,15 +52,18 @@ def hari_tanggal(value: date | datetime | str | None) -> str:
     return format_date(day, "EEEE, dd MMMM yyyy", locale=LOCALE) if day else ""
 
 
-def waktu(value: datetime | None, timezone: str | None = None) -> str:
+def waktu(value: datetime | str | None, timezone: str | None = None) -> str:
     """A moment with its UTC offset, ``04 Oktober 2024 09.05 (UTC+07:00)``.
 
-    Signing times come in UTC; with ``timezone`` (the region's, e.g. ``Asia/Jakarta``) the
-    moment is shown in the zone the reader lives in. The offset is printed either way, so
-    a reader in WITA or WIT is never misled about the hour.
+    Signing times come in UTC (a datetime, or ISO 8601 text as the database keeps them);
+    with ``timezone`` (the region's, e.g. ``Asia/Jakarta``) the moment is shown in the zone
+    the reader lives in. The offset is printed either way, so a reader in WITA or WIT is
+    never misled about the hour.
     """
-    if value is None:
+    if not value:
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     if timezone and value.tzinfo is not None:
         value = value.astimezone(ZoneInfo(timezone))
     text = format_datetime(value, "dd MMMM yyyy HH.mm", locale=LOCALE)

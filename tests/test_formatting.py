@@ -65,6 +65,8 @@ def test_waktu_shows_a_utc_moment_in_the_region_zone():
     assert waktu(signed, "Asia/Jakarta") == "04 Oktober 2024 09.05 (UTC+07:00)"
     assert waktu(signed, "Asia/Jayapura") == "04 Oktober 2024 11.05 (UTC+09:00)"
     assert waktu(signed) == "04 Oktober 2024 02.05 (UTC+00:00)"
+    # As the database keeps it.
+    assert waktu("2024-10-04T02:05:00+00:00", "Asia/Makassar") == "04 Oktober 2024 10.05 (UTC+08:00)"
 
 
 @pytest.mark.parametrize(

@@ -408,6 +408,28 @@ def test_cli_draft_then_sign(tmp_path, db_path, db, certs, monkeypatch):
     assert again.exit_code != 0 and "bukan draf" in again.output
 
 
+def test_cli_demo_key_lives_beside_the_database(tmp_path, db_path, db):
+    """Without --p12 the desk signs with the demo key in <home>/certs, and verify and the web
+    app find its CA there: publish, sign and verify agree without naming a certificate."""
+    from click.testing import CliRunner
+
+    from clippings.cli import cli
+
+    runner = CliRunner()
+    common = ["--db", str(db_path), "--region", str(REGION_FILE)]
+    draft = runner.invoke(cli, ["sheet", "publish", *common, "--date", "2024-10-04",
+                                "--out", str(tmp_path / "keluar"), "--draft"])
+    assert draft.exit_code == 0, draft.output
+    signed = runner.invoke(cli, ["sheet", "sign", "1", *common])
+    assert signed.exit_code == 0, signed.output
+    assert (db_path.parent / "certs" / "demo-ca.pem").is_file()
+    assert "(UTC+07:00)" in signed.output  # the region's zone, not the stored UTC text
+    pdf = next(p for p in (tmp_path / "keluar").rglob("*.pdf") if "DRAF" not in p.name)
+    check = runner.invoke(cli, ["sheet", "verify", str(pdf), "--db", str(db_path)])
+    assert check.exit_code == 0, check.output
+    assert "Tanda tangan sah: ya" in check.output
+
+
 def test_new_version_only_when_the_printed_content_changes(tmp_path, db, region, certs):
     first = publish_sheet(db, region, DAY, out_dir=tmp_path / "lembar", p12_path=certs.p12,
                           password=certs.password)

@@ -64,7 +64,7 @@ def sheet() -> None:
               default=DEFAULT_SHEETS_DIR, show_default=True, help="Direktori arsip lembar.")
 @click.option("--p12", "p12_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"Berkas PKCS#12 penandatangan; kata sandi dari ${PASSWORD_ENV} atau ditanyakan. "
-                   f"Tanpa opsi ini dipakai sertifikat demo di {DEFAULT_CERTS_DIR}.")
+                   "Tanpa opsi ini dipakai sertifikat demo di folder certs/ di samping basis data.")
 @click.option("--trust-root", "trust_roots", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
@@ -89,7 +89,7 @@ def publish(db_path: Path | None, region: Region, day, window_days: int, out_dir
     the_day: date = day.date() if day else date.today()
     password = None
     if not draft:
-        p12_path, password, trust_roots = _signing_key(region, p12_path, trust_roots)
+        p12_path, password, trust_roots = _signing_key(region, p12_path, trust_roots, db_path)
     db = open_db(db_path)
     before = latest_signed_sheet(db, region.id, the_day)
     try:
@@ -113,10 +113,16 @@ def publish(db_path: Path | None, region: Region, day, window_days: int, out_dir
     click.echo(f"HTML: {row['html_path']}")
 
 
-def _signing_key(region: Region, p12_path: Path | None, trust_roots: tuple[Path, ...]):
-    """The PKCS#12, its password (env or prompt, never stored) and the trust roots."""
+def _signing_key(region: Region, p12_path: Path | None, trust_roots: tuple[Path, ...],
+                 db_path: Path | None):
+    """The PKCS#12, its password (env or prompt, never stored) and the trust roots.
+
+    Without ``--p12`` the demo key beside the database (``<home>/certs``, where ``kliping
+    demo`` keeps it and where ``sheet verify`` and the web app look for its CA).
+    """
     if p12_path is None:
-        certs = make_demo_certs(DEFAULT_CERTS_DIR, signer_name=region.signer.name[:64])
+        certs_dir = Path(db_path or default_db_path()).parent / "certs"
+        certs = make_demo_certs(certs_dir, signer_name=region.signer.name[:64])
         click.echo(f"Peringatan: memakai sertifikat {DEMO_MARK} ({certs.p12}).", err=True)
         return certs.p12, certs.password, trust_roots or (certs.ca_cert,)
     password = os.environ.get(PASSWORD_ENV)
@@ -131,7 +137,7 @@ def _signing_key(region: Region, p12_path: Path | None, trust_roots: tuple[Path,
 @region_option()
 @click.option("--p12", "p12_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"Berkas PKCS#12 penandatangan; kata sandi dari ${PASSWORD_ENV} atau ditanyakan. "
-                   f"Tanpa opsi ini dipakai sertifikat demo di {DEFAULT_CERTS_DIR}.")
+                   "Tanpa opsi ini dipakai sertifikat demo di folder certs/ di samping basis data.")
 @click.option("--trust-root", "trust_roots", multiple=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
@@ -148,7 +154,7 @@ def sign(sheet_id: int, db_path: Path | None, region: Region, p12_path: Path | N
     Dengan cap waktu tepercaya: tambahkan --tsa https://alamat-tsa/ dan --trust-root untuk
     akar CA penandatangan maupun akar CA server cap waktu.
     """
-    p12_path, password, trust_roots = _signing_key(region, p12_path, trust_roots)
+    p12_path, password, trust_roots = _signing_key(region, p12_path, trust_roots, db_path)
     db = open_db(db_path)
     try:
         row = sign_sheet(db, region, sheet_id, p12_path=p12_path, password=password,
@@ -156,7 +162,7 @@ def sign(sheet_id: int, db_path: Path | None, region: Region, p12_path: Path | N
     except (SigningError, SheetError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Lembar no. {row['id']} versi {row['version']} ditandatangani {row['signer']} "
-               f"pada {row['signed_at']}")
+               f"pada {waktu(row['signed_at'], region.timezone)}")
     click.echo(f"PDF:  {row['pdf_path']}")
 
 
