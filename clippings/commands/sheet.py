@@ -44,6 +44,7 @@ PASSWORD_ENV = "KLIPING_P12_PASSWORD"
 DEFAULT_CERTS_DIR = DEFAULT_HOME / "certs"
 DEFAULT_SHEETS_DIR = DEFAULT_HOME / "sheets"
 
+
 def _yes(flag: bool) -> str:
     return "ya" if flag else "tidak"
 
