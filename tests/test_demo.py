@@ -61,8 +61,10 @@ def test_demo_runs_end_to_end_and_twice_adds_nothing(tmp_path):
     result = verify_pdf(pdf, trust_roots=[home / "certs" / "demo-ca.pem"])
     assert result.valid and result.intact, result.problems
     assert result.demo
-    # What the demo prints next: checking the sheet needs no --trust-root beside its database.
-    check = CliRunner().invoke(cli, ["sheet", "verify", str(pdf), "--db", str(home / "kliping.db")])
+    # The check the demo prints works as printed: no --trust-root beside its database.
+    hint = re.search(r"Periksa berkas PDF: kliping (sheet verify \S+\.pdf --db \S+)", output)
+    assert hint, output
+    check = CliRunner().invoke(cli, hint.group(1).split())
     assert check.exit_code == 0, check.output
     assert "Tanda tangan sah: ya" in check.output and "cocok dengan lembar no. 1" in check.output
 

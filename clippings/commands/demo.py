@@ -82,6 +82,7 @@ def demo(home: Path, day, port: int) -> None:
     if report.sheet_id is not None:
         click.echo(f"Halaman verifikasi (kode QR): jalankan 'kliping serve --db {paths.db}', lalu buka "
                    f"{verification_url(report.sheet_id)}")
+        click.echo(f"Periksa berkas PDF: kliping sheet verify {report.sheet_pdf} --db {paths.db}")
 
 
 @click.command("run")
