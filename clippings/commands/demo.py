@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
 import click
 
-from clippings.commands.options import region_option, tsa_option
+from clippings.commands.options import p12_password, region_option, tsa_option
 from clippings.db import open_db
 from clippings.demo import serve_site, source_for
 from clippings.pipeline import Paths, run_daily
@@ -104,9 +103,7 @@ def run(region: Region, home: Path, day, p12_path: Path, trust_roots: tuple[Path
 
     Contoh: KLIPING_P12_PASSWORD=... kliping run --region kota-yogyakarta --p12 kepala.p12
     """
-    password = os.environ.get("KLIPING_P12_PASSWORD")
-    if password is None:
-        password = click.prompt("Kata sandi PKCS#12", hide_input=True)
+    password = p12_password()
     paths = Paths(home)
     db = open_db(paths.db)
     sync_region_sources(db, region)

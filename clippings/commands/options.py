@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -53,3 +54,15 @@ def tsa_option(func):
              f"waktu. Batas tunggu ${TSA_TIMEOUT_SETTING} detik (bawaan 15). '--tsa none': tanda "
              f"tangan tanpa cap waktu walau TSA disetel (mis. saat server TSA mati).",
     )(func)
+
+
+PASSWORD_ENV = "KLIPING_P12_PASSWORD"
+
+
+def p12_password() -> str:
+    """The signer's PKCS#12 password: ``KLIPING_P12_PASSWORD`` (unattended runs), else asked
+    with the input hidden. Never an option, so it stays out of shell history and ``ps``."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = click.prompt("Kata sandi PKCS#12", hide_input=True)
+    return password

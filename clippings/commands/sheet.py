@@ -4,14 +4,19 @@ pick to signature, verification, and demo certificates."""
 from __future__ import annotations
 
 import logging
-import os
 from datetime import date
 from pathlib import Path
 
 import click
 
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT
-from clippings.commands.options import db_option, region_option, tsa_option
+from clippings.commands.options import (
+    PASSWORD_ENV,
+    db_option,
+    p12_password,
+    region_option,
+    tsa_option,
+)
 from clippings.db import DEFAULT_HOME, default_db_path, open_db
 from clippings.formatting import hari_tanggal, waktu
 from clippings.regions import Region, RegionError, load_region
@@ -40,7 +45,6 @@ from clippings.signing import (
     verify_pdf,
 )
 
-PASSWORD_ENV = "KLIPING_P12_PASSWORD"
 DEFAULT_CERTS_DIR = DEFAULT_HOME / "certs"
 DEFAULT_SHEETS_DIR = DEFAULT_HOME / "sheets"
 
@@ -126,10 +130,7 @@ def _signing_key(region: Region, p12_path: Path | None, trust_roots: tuple[Path,
         certs = make_demo_certs(certs_dir, signer_name=region.signer.name[:64])
         click.echo(f"Peringatan: memakai sertifikat {DEMO_MARK} ({certs.p12}).", err=True)
         return certs.p12, certs.password, trust_roots or (certs.ca_cert,)
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = click.prompt("Kata sandi PKCS#12", hide_input=True)
-    return p12_path, password, trust_roots
+    return p12_path, p12_password(), trust_roots
 
 
 @sheet.command("sign")
