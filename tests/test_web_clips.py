@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -207,6 +208,7 @@ def test_correction_is_saved_and_the_ocr_text_kept_in_the_audit_log(client, uplo
     page = text(client.get(path))
     assert "Koreksi teks disimpan" in page
     assert "Koreksi teks 1 kali, terakhir oleh rina" in page
+    assert re.search(r"terakhir oleh rina, \d{2} \w+ \d{4} \d{2}\.\d{2} \(UTC\+07:00\)", page), page
 
     empty = client.post(path, data={"csrf_token": csrf_token(client, path), "judul": HEADLINE, "teks": "  "})
     assert empty.status_code == 400

@@ -12,7 +12,6 @@ import json
 import logging
 import tempfile
 import threading
-from datetime import datetime
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -204,12 +203,10 @@ def _render_clip(clip: dict, form: CorrectionForm, *, error: str | None = None, 
             "SELECT * FROM labels WHERE article_id = ? AND region = ? ORDER BY origin = 'desk' DESC, id DESC",
             [clip["id"], current_user.region])
     ]
-    corrections = [
-        {**row, "at": datetime.fromisoformat(row["at"])}
-        for row in db.query(
-            "SELECT actor, at FROM audit_log WHERE object_type = 'article' AND object_id = ? "
-            "AND action = 'clip.correct' ORDER BY id DESC", [str(clip["id"])])
-    ]
+    # ``at`` stays ISO text: the ``waktu`` filter reads it in the region's zone.
+    corrections = list(db.query(
+        "SELECT actor, at FROM audit_log WHERE object_type = 'article' AND object_id = ? "
+        "AND action = 'clip.correct' ORDER BY id DESC", [str(clip["id"])]))
     confidence = clip["ocr_confidence"] or 0.0
     return render_template(
         "web/clip_show.html", clip=clip, form=form, labels=labels, corrections=corrections, error=error,
