@@ -24,7 +24,7 @@ from limits import parse_many
 from clippings.db import default_db_path, open_db
 from clippings.formatting import register_filters
 from clippings.regions import REGIONS_DIR
-from clippings.signing import default_trust_roots
+from clippings.signing import default_trust_roots, timestamp_text
 from clippings.web import db as web_db
 from clippings.web import errors, security
 
@@ -152,6 +152,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter = security.init_app(app)  # before CSRF: its check must run first
     csrf.init_app(app)
     register_filters(app.jinja_env)
+    # {{ result.timestamp|sumber_waktu(zone) }}: the same sentence `kliping sheet verify` prints.
+    app.jinja_env.filters["sumber_waktu"] = timestamp_text
     web_db.init_app(app)
 
     from clippings.web import auth

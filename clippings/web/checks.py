@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from clippings.ocr import is_pdf
 from clippings.regions import RegionError, load_region
 from clippings.sheet import find_sheet_by_sha256, latest_signed_sheet
-from clippings.signing import DEMO_MARK, TrustedTime, VerifyResult, timestamp_text, verify_pdf
+from clippings.signing import DEMO_MARK, TrustedTime, VerifyResult, verify_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,6 @@ class ArchiveStatus:
     demo: bool = False
     timestamp: TrustedTime | None = None
     problems: tuple[str, ...] = ()
-
-    def timestamp_text(self, timezone: str | None) -> str:
-        return timestamp_text(self.timestamp, timezone)
 
 
 @dataclass(frozen=True)
@@ -90,9 +87,6 @@ class UploadCheck:
     @property
     def headline(self) -> str:
         return HEADLINES[self.verdict]
-
-    def timestamp_text(self, timezone: str | None) -> str:
-        return timestamp_text(self.timestamp, timezone)
 
 
 def region_facts(region_id: str, regions_dir: Path) -> tuple[str, str | None]:
