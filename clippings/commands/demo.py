@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from clippings.commands.options import p12_password, region_option, tsa_option
+from clippings.commands.options import (
+    p12_password,
+    region_option,
+    signing_trust_root_option,
+    tsa_option,
+)
 from clippings.db import open_db
 from clippings.demo import serve_site, source_for
 from clippings.pipeline import Paths, run_daily
@@ -92,10 +97,7 @@ def demo(home: Path, day, port: int) -> None:
               help="Tanggal lembar, YYYY-MM-DD (bawaan: hari ini).")
 @click.option("--p12", "p12_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="Berkas PKCS#12 penandatangan; kata sandi dari $KLIPING_P12_PASSWORD.")
-@click.option("--trust-root", "trust_roots", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
-                   "bawaan: CA di dalam PKCS#12.")
+@signing_trust_root_option
 @tsa_option
 def run(region: Region, home: Path, day, p12_path: Path, trust_roots: tuple[Path, ...],
         tsa_url: str | None) -> None:

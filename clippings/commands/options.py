@@ -66,3 +66,13 @@ def p12_password() -> str:
     if password is None:
         password = click.prompt("Kata sandi PKCS#12", hide_input=True)
     return password
+
+
+def signing_trust_root_option(func):
+    """``--trust-root`` of the commands that sign: roots the new signature must verify under."""
+    return click.option(
+        "--trust-root", "trust_roots", multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
+             "bawaan: CA di dalam PKCS#12.",
+    )(func)

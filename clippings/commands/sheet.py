@@ -15,6 +15,7 @@ from clippings.commands.options import (
     db_option,
     p12_password,
     region_option,
+    signing_trust_root_option,
     tsa_option,
 )
 from clippings.db import DEFAULT_HOME, default_db_path, open_db
@@ -70,10 +71,7 @@ def sheet() -> None:
 @click.option("--p12", "p12_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"Berkas PKCS#12 penandatangan; kata sandi dari ${PASSWORD_ENV} atau ditanyakan. "
                    "Tanpa opsi ini dipakai sertifikat demo di folder certs/ di samping basis data.")
-@click.option("--trust-root", "trust_roots", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
-                   "bawaan: CA di dalam PKCS#12.")
+@signing_trust_root_option
 @click.option("--draft", is_flag=True,
               help="Buat draf tanpa tanda tangan (bertanda air DRAF) untuk diperiksa; "
                    "tandatangani kemudian dengan: kliping sheet sign NOMOR.")
@@ -140,10 +138,7 @@ def _signing_key(region: Region, p12_path: Path | None, trust_roots: tuple[Path,
 @click.option("--p12", "p12_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"Berkas PKCS#12 penandatangan; kata sandi dari ${PASSWORD_ENV} atau ditanyakan. "
                    "Tanpa opsi ini dipakai sertifikat demo di folder certs/ di samping basis data.")
-@click.option("--trust-root", "trust_roots", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Sertifikat akar (PEM/DER) untuk memeriksa tanda tangan dan cap waktunya; "
-                   "bawaan: CA di dalam PKCS#12.")
+@signing_trust_root_option
 @click.option("--by", "actor", default=None, help="Nama yang dicatat di log audit (bawaan: penandatangan).")
 @tsa_option
 def sign(sheet_id: int, db_path: Path | None, region: Region, p12_path: Path | None,
