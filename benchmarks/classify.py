@@ -123,7 +123,7 @@ def model_predictions(classifier, test: list[dict]) -> dict[str, tuple[list, lis
     p_true = raw.heads["relevant"].proba[:, raw.heads["relevant"].classes.index(True)]
     out["relevant"] = (
         [r["relevant"] for r in test],
-        [bool(p >= 0.5) and s is None for p, s in zip(p_true, raw.too_short, strict=True)],
+        [bool(p >= 0.5) and s is None for p, s in zip(p_true, raw.skipped, strict=True)],
     )
     idx = [i for i, r in enumerate(test) if r["relevant"]]
     for head in HEADS[1:]:

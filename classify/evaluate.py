@@ -55,7 +55,7 @@ def evaluate(classifier: Classifier, records: list[dict]) -> dict:
     p_true = relevance.proba[:, relevance.classes.index(True)]
     predicted = [
         bool(p >= RELEVANCE_THRESHOLD) and short is None
-        for p, short in zip(p_true, raw.too_short, strict=True)
+        for p, short in zip(p_true, raw.skipped, strict=True)
     ]
     truth = [bool(r["relevant"]) for r in records]
     base = majority.get("relevant", Counter(truth).most_common(1)[0][0])

@@ -32,6 +32,7 @@ from classify.corpus import NOT_RELEVANT
 from classify.explain import class_weights, informative_mask, top_phrases
 from classify.features import ArticleVectorizer, article_parts
 from classify.heads import NEGATIVE, ByNilai
+from classify.language import judge
 from classify.text import MIN_WORDS, word_count
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,14 @@ SECONDARY_URUSAN_MIN = 0.25
 UNCERTAIN_BELOW = {"relevant": 0.7, "urusan": 0.4, "nilai": 0.5, "sifat": 0.5, "tindak_lanjut": 0.5}
 REASON_EMPTY = "teks kosong"
 REASON_SHORT = "teks terlalu pendek"
+# Long enough to judge and clearly not Indonesian (classify.language): the heads learned
+# from Indonesian news only, so their labels would mean nothing. Flagged for the desk,
+# since a source may publish in a regional language on purpose.
+REASON_FOREIGN = "bukan bahasa Indonesia"
+# Leading body characters the language judge reads. At 1,000 one Indonesian training
+# article (headline-heavy, few function words) read as foreign; at 2,000 none of the
+# 1,973 does (lowest share 0.084, threshold 0.06).
+LANGUAGE_CHARS = 2_000
 REASON_NOT_RELEVANT = "tidak relevan"
 RETRAIN_HINT = "Jalankan `kliping train` untuk melatih model baru."
 
@@ -106,7 +115,8 @@ class RawOutput:
 
     matrix: sp.csr_matrix
     heads: dict[str, HeadOutput]
-    too_short: list[str | None]  # per document: None, REASON_EMPTY or REASON_SHORT
+    # Per document: None, or why it gets no labels (REASON_EMPTY, REASON_SHORT, REASON_FOREIGN).
+    skipped: list[str | None]
 
 
 def default_models_dir() -> Path:
@@ -142,14 +152,7 @@ class Classifier:
 
     def predict_raw(self, records: list[dict]) -> RawOutput:
         titles, bodies = article_parts(records)
-        too_short: list[str | None] = []
-        for title, body in zip(titles, bodies, strict=True):
-            if not body.strip():
-                too_short.append(REASON_EMPTY)
-            elif _too_few_words(title, body):
-                too_short.append(REASON_SHORT)
-            else:
-                too_short.append(None)
+        skipped = [_skip_reason(title, body) for title, body in zip(titles, bodies, strict=True)]
         matrix = (
             self.vectorizer.transform_parts(titles, bodies) if records else sp.csr_matrix((0, 0))
         )
@@ -163,7 +166,7 @@ class Classifier:
             else:
                 proba = estimator.predict_proba(matrix)
             heads[name] = HeadOutput([_plain(c) for c in estimator.classes_], proba)
-        return RawOutput(matrix, heads, too_short)
+        return RawOutput(matrix, heads, skipped)
 
     def predict(self, records: list[dict], *, explain: bool = True) -> list[Prediction]:
         """One :class:`Prediction` per record, in order; never raises on odd text."""
@@ -171,13 +174,18 @@ class Classifier:
         return [self._prediction(raw, i, explain=explain) for i in range(len(records))]
 
     def _prediction(self, raw: RawOutput, i: int, *, explain: bool) -> Prediction:
-        short = raw.too_short[i]
-        if short:
+        skip = raw.skipped[i]
+        if skip:
             return Prediction(
                 relevant=False,
                 **_not_relevant_fields(),
-                scores={name: 1.0 for name in HEADS},
-                reasons={"relevant": [short]},
+                # Foreign text is not judged at all: relevance 0.5, which flags it.
+                scores={
+                    name: 0.5 if skip == REASON_FOREIGN and name == "relevant" else 1.0
+                    for name in HEADS
+                },
+                reasons={"relevant": [skip]},
+                uncertain=skip == REASON_FOREIGN,
             )
         start, end = raw.matrix.indptr[i], raw.matrix.indptr[i + 1]
         row = (raw.matrix.indices[start:end], raw.matrix.data[start:end])
@@ -271,6 +279,17 @@ class Classifier:
         tmp.replace(path)
         self.path = path
         return path.stat().st_size
+
+
+def _skip_reason(title: str, body: str) -> str | None:
+    """Why an article gets the fixed not-relevant labels without asking the heads, if so."""
+    if not body.strip():
+        return REASON_EMPTY
+    if _too_few_words(title, body):
+        return REASON_SHORT
+    if not judge(f"{title}\n{body[:LANGUAGE_CHARS]}")[1]:
+        return REASON_FOREIGN
+    return None
 
 
 def _too_few_words(title: str, body: str) -> bool:

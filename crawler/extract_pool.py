@@ -31,9 +31,9 @@ from typing import Any
 from scrapy.http import HtmlResponse
 from trafilatura.utils import load_html
 
+from classify.language import judge
 from crawler.extract import Rejected, extract_body, try_extract_article
 from crawler.items import Article
-from crawler.language import judge
 from crawler.near_duplicates import signature, to_bytes
 from crawler.overrides import apply_overrides, selectors
 from crawler.pagination import PageTree, next_page_url
@@ -55,7 +55,7 @@ class PageResult:
     next_url: str | None = None
     # The page's bytes as fetched, gzip-compressed for the raw archive.
     raw_gzip: bytes = b""
-    # crawler.language on the article body: share of Indonesian function words, verdict.
+    # classify.language on the article body: share of Indonesian function words, verdict.
     indonesian_share: float = 0.0
     indonesian: bool = True
     # Keys of the source's CSS overrides that matched nothing (default extraction used).

@@ -94,6 +94,34 @@ def test_html_and_huge_text_do_not_crash(classifier):
     assert classifier.predict([]) == []
 
 
+ENGLISH = {
+    "id": "en",
+    "title": "Regent Inaugurates Village Road After Residents Complain",
+    "text": (
+        "The regent of Sukamaju inaugurated a two kilometre village road on Monday after residents "
+        "had complained for years about deep potholes. The road was built with the village fund and "
+        "the regional budget, and the head of the public works office said the next section would be "
+        "repaired before the rainy season. Motorcyclists who use the road every day welcomed the "
+        "work but asked the government to add street lights, drainage and signs along the way, "
+        "because several accidents happened there last year when the road was still damaged."
+    ),
+}
+
+
+def test_foreign_text_gets_no_labels_and_is_flagged(classifier):
+    # The heads learned Indonesian only: an English story about a regent would otherwise get
+    # labels of little meaning. It is set aside for a person, not silently dropped.
+    english, road = classifier.predict([ENGLISH, ROAD])
+    assert english.relevant is False
+    assert english.reasons["relevant"] == ["bukan bahasa Indonesia"]
+    assert english.urusan == [] and english.nilai == "netral"
+    assert english.uncertain is True and is_uncertain(english.scores)
+    assert road.relevant is True  # Indonesian text of the same length is judged as usual
+    # A short English teaser is too short to judge: the usual rule applies.
+    (teaser,) = classifier.predict([{"id": "t", "title": "Road", "text": "The road is open."}])
+    assert teaser.reasons["relevant"] == ["teks terlalu pendek"]
+
+
 def test_corrupt_model_file_says_how_to_retrain(tmp_path):
     bad = tmp_path / "kliping-rusak.joblib"
     bad.write_bytes(b"bukan model sama sekali")

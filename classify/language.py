@@ -4,6 +4,9 @@ The ``lang`` attribute cannot say: many Indonesian WordPress sites keep their th
 ``en-US``. Indonesian prose is instead recognised by its function words ("yang", "dan",
 "di", "itu"...), which make up a tenth or more of any Indonesian news text and almost
 none of an English, Chinese or Arabic one. Malay passes too, which is harmless here.
+
+The crawler drops such pages from sources declared Indonesian; the classifier gives an
+article it judges foreign no labels of its own (its heads learned Indonesian only).
 """
 
 from __future__ import annotations
