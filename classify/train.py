@@ -418,7 +418,6 @@ def train(
             f"model {size / 1e6:.1f} MB melebihi batas {MAX_MODEL_BYTES / 1e6:.0f} MB; kecilkan jumlah fitur"
         )
     seconds = time.perf_counter() - started
-    classifier.meta["size_bytes"] = size
     previous, previous_metrics = _current(out_dir, dev_path)
     if previous is not None:
         previous.meta.setdefault("version", previous.version)
@@ -456,7 +455,7 @@ def train(
     tmp.write_text(model_path.name + "\n", encoding="utf-8")
     tmp.replace(pointer)
     card_path = out_dir / CARD_NAME
-    card_path.write_text(render_model_card(classifier.meta, model_path.name), encoding="utf-8")
+    card_path.write_text(render_model_card(classifier.meta, model_path.name, size), encoding="utf-8")
     logger.info("model %s disimpan: %s (%.1f MB, %.0f s)", version, model_path, size / 1e6, seconds)
     return TrainResult(
         version=version,

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from classify.card import rewrite_card
 from classify.corpus import read_corpus
 from classify.evaluate import evaluate
 from classify.model import load_classifier
@@ -63,6 +64,17 @@ def test_model_card_reports_the_run(trained):
     assert "belong to their publishers" in card
     f1 = result.dev_metrics["relevant"]["f1"]
     assert f"| relevance | F1 (relevant class) | {f1:.3f} |" in card
+    assert f"({result.size_bytes / 1e6:.1f} MB)" in card
+
+
+def test_card_rewritten_from_the_model_file_is_the_one_training_wrote(trained):
+    # `python -m classify.card` after editing the card's text must keep the run's figures
+    # and the file's size (it once wrote "0.0 MB").
+    _, out, _ = trained
+    written = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    (out / "MODEL_CARD.md").unlink()
+    assert rewrite_card(out) == out / "MODEL_CARD.md"
+    assert (out / "MODEL_CARD.md").read_text(encoding="utf-8") == written
 
 
 def test_training_needs_both_relevant_and_not_relevant():
