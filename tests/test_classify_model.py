@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from classify.explain import _informative, class_weights
 from classify.features import article_parts, tfidf_transform
 from classify.labels import NILAI, SIFAT, TINDAK_LANJUT, URUSAN
 from classify.model import HEADS, UNCERTAIN_BELOW, ModelError, is_uncertain, load_classifier
@@ -120,6 +121,35 @@ def test_foreign_text_gets_no_labels_and_is_flagged(classifier):
     # A short English teaser is too short to judge: the usual rule applies.
     (teaser,) = classifier.predict([{"id": "t", "title": "Road", "text": "The road is open."}])
     assert teaser.reasons["relevant"] == ["teks terlalu pendek"]
+
+
+def test_reasons_are_the_strongest_pushes_towards_the_chosen_value(classifier):
+    # Explained in one batch: each article's reasons must still be its own strongest word
+    # features for its own chosen value, whatever else is in the batch.
+    batch = [FOOTBALL, ROAD, {**ROAD, "id": "jalan-2", "text": ROAD["text"] + " Banjir datang."}]
+    predictions = classifier.predict(batch)
+    matrix = classifier.vectorizer.transform(batch)
+    names = [
+        str(n).removeprefix("judul:").removeprefix("teks:")
+        for n in classifier.feature_names[: classifier.n_word_features]
+    ]
+    for i, prediction in enumerate(predictions):
+        heads = ["relevant"] + (["urusan", "nilai", "tindak_lanjut"] if prediction.relevant else [])
+        for head in heads:
+            chosen = prediction.urusan[0] if head == "urusan" else getattr(prediction, head)
+            weights = class_weights(classifier.heads[head], chosen)
+            row = matrix[i].toarray()[0][: classifier.n_word_features]
+            push: dict[str, float] = {}
+            for column in row.nonzero()[0]:
+                value = float(row[column] * weights[column])
+                push[names[column]] = max(push.get(names[column], value), value)
+            shown = prediction.reasons[head]
+            assert shown, (head, i)
+            strengths = [push[p] for p in shown]
+            assert strengths == sorted(strengths, reverse=True) and min(strengths) > 0
+            hidden = [v for p, v in push.items() if p not in shown and _informative(p)]
+            if len(shown) == 5:
+                assert all(v <= min(strengths) + 1e-6 for v in hidden)
 
 
 def test_corrupt_model_file_says_how_to_retrain(tmp_path):
